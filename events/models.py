@@ -1,0 +1,464 @@
+"""Communities, events, ticket types and registrations.
+
+Models hold fields, constraints and small derived properties. Every seat-changing write
+lives in `events.allocation` (and the draw in `events.draw`), under the ticket type row lock.
+"""
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from . import lottery
+
+# No 0/O, 1/I/L: receipts are read aloud and typed at the door.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 8
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def timezone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Community(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    catch = models.CharField(_("catch line"), max_length=200, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="communities/", blank=True)
+    website_url = models.URLField(_("website"), max_length=300, blank=True)
+    x_username = models.CharField(_("X (Twitter) username"), max_length=15, blank=True)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="organised_communities",
+        blank=True,
+        verbose_name=_("organisers"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="communities",
+        blank=True,
+        verbose_name=_("members"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:community_detail", args=[self.slug])
+
+
+class Membership(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    notify_new_events = models.BooleanField(_("e-mail me new events"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.community}"
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        """Visible to the public: published and cancelled (a cancelled event keeps its page)."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="events", verbose_name=_("community")
+    )
+    number = models.PositiveIntegerField(
+        _("number in series"), null=True, blank=True, help_text=_("23 for “#23”.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    catch = models.CharField(_("catch line"), max_length=200, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, choices=timezone_choices
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    online_url = models.URLField(_("online URL"), max_length=500, blank=True)
+    hashtag = models.CharField(_("hashtag"), max_length=100, blank=True, help_text=_("Without #."))
+    image = models.ImageField(_("image"), upload_to="events/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    checkin_code = models.CharField(
+        _("self check-in code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Announce it in the room; attendees enter it on the event page."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_events",
+        verbose_name=_("owner"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "number"], name="event_number_unique_in_community"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            models.Index(fields=["status", "updated_at"], name="event_status_updated"),
+        ]
+
+    def __str__(self):
+        return self.full_title
+
+    def get_absolute_url(self):
+        return reverse("events:event_detail", args=[self.pk])
+
+    @property
+    def full_title(self) -> str:
+        return self.title
+
+    @property
+    def tzinfo(self):
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
+    @property
+    def has_ended(self) -> bool:
+        return timezone.now() >= self.ends_at
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url) and not self.venue_name
+
+
+class TicketType(models.Model):
+    """A connpass 参加枠: a pool of seats with one allocation method."""
+
+    class Allocation(models.TextChoices):
+        LOTTERY = "lottery", _("Lottery")
+        FIRST_COME = "first_come", _("First come, first served")
+        APPROVAL = "approval", _("Approval by organisers")
+
+    class Weighting(models.TextChoices):
+        NONE = "none", _("None: every entry has weight 1")
+        HISTORY = "history", _("History: +1 per recent lost lottery, 1 after a no-show")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="ticket_types", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    allocation = models.CharField(
+        _("allocation"), max_length=12, choices=Allocation.choices, default=Allocation.FIRST_COME
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    opens_at = models.DateTimeField(_("applications open"))
+    closes_at = models.DateTimeField(_("applications close"))
+    lottery_at = models.DateTimeField(
+        _("lottery time"), null=True, blank=True, help_text=_("Lottery types only.")
+    )
+    moveup_cutoff_at = models.DateTimeField(
+        _("move-up cutoff"),
+        null=True,
+        blank=True,
+        help_text=_("No move-ups from the waitlist after this time (nor after the event starts)."),
+    )
+    # The lottery (DESIGN.md, hmac-sha256-v1). The seed stays secret until the draw.
+    seed = models.BinaryField(null=True, blank=True, editable=False)
+    commitment = models.CharField(_("commitment"), max_length=64, blank=True, editable=False)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True, editable=False)
+    entries_digest = models.CharField(
+        _("entries digest"), max_length=64, blank=True, editable=False
+    )
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True, editable=False)
+    seats_at_draw = models.PositiveIntegerField(
+        _("seats at draw"), null=True, blank=True, editable=False
+    )
+    weighting = models.CharField(
+        _("weighting rule"), max_length=10, choices=Weighting.choices, default=Weighting.NONE
+    )
+    # Reconfirmation: accepted attendees confirm before the deadline or lose their seat.
+    reconfirm_opens_at = models.DateTimeField(
+        _("reconfirmation requested at"), null=True, blank=True
+    )
+    reconfirm_deadline_at = models.DateTimeField(
+        _("reconfirmation deadline"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["event", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gte=F("opens_at")), name="ticket_type_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(allocation="lottery") | Q(lottery_at__isnull=False),
+                name="lottery_type_has_lottery_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        # The commitment must exist from the moment a lottery type exists (DESIGN.md).
+        if self.allocation == self.Allocation.LOTTERY and not self.seed:
+            self.seed = lottery.new_seed()
+            self.commitment = lottery.commitment(bytes(self.seed))
+            self.committed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "seed",
+                    "commitment",
+                    "committed_at",
+                }
+        super().save(*args, **kwargs)
+
+    @property
+    def is_lottery(self) -> bool:
+        return self.allocation == self.Allocation.LOTTERY
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.drawn_at is not None
+
+    def window_state(self, now=None) -> str:
+        """'before', 'open' or 'closed'."""
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return "before"
+        if now < self.closes_at:
+            return "open"
+        return "closed"
+
+    @property
+    def revealed_seed_hex(self) -> str | None:
+        """The seed, only once drawn. Everything public goes through this."""
+        return bytes(self.seed).hex() if self.is_drawn and self.seed else None
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+
+    LIVE_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.WAITLISTED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("user"),
+    )
+    ticket_type = models.ForeignKey(
+        TicketType,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("ticket type"),
+    )
+    # Denormalised from the ticket type so the database can enforce one live
+    # registration per user per event.
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
+    )
+    receipt = models.CharField(
+        _("receipt"),
+        max_length=RECEIPT_LENGTH,
+        unique=True,
+        default=new_receipt_code,
+        editable=False,
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    waitlist_rank = models.PositiveIntegerField(
+        _("waitlist order"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Arrival or draw order; the shown place counts only those still waiting ahead."
+        ),
+    )
+    draw_rank = models.PositiveIntegerField(_("draw rank"), null=True, blank=True)
+    lottery_weight = models.PositiveSmallIntegerField(_("lottery weight"), default=1)
+    show_in_list = models.BooleanField(_("show me on the participant list"), default=True)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    reconfirm_requested_at = models.DateTimeField(_("asked to reconfirm"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("reconfirmed"), null=True, blank=True)
+    # The last status the attendee was e-mailed about: makes result mails idempotent.
+    mailed_status = models.CharField(_("last status mailed"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["applied_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event"],
+                condition=Q(status__in=["pending", "accepted", "waitlisted"]),
+                name="one_live_registration_per_user_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket_type", "waitlist_rank"],
+                condition=Q(waitlist_rank__isnull=False),
+                name="waitlist_rank_unique_in_ticket_type",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket_type", "draw_rank"],
+                condition=Q(draw_rank__isnull=False),
+                name="draw_rank_unique_in_ticket_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlist_rank__isnull=False),
+                name="waitlisted_has_rank",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="accepted"),
+                name="only_accepted_check_in",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ticket_type", "status"], name="registration_tt_status"),
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            models.Index(fields=["user", "status"], name="registration_user_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("events:receipt", args=[self.receipt])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @cached_property
+    def waitlist_position(self) -> int | None:
+        """1 + the number still waitlisted ahead in this ticket type (one query; cache it)."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Registration.objects.filter(
+            ticket_type_id=self.ticket_type_id,
+            status=self.Status.WAITLISTED,
+            waitlist_rank__lt=self.waitlist_rank,
+        ).count()
+        return ahead + 1
+
+
+class AuditLog(models.Model):
+    """Who did what to which event, from the back office or a workflow."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_log"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=60)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeetupConfig(AppConfig):
+    name = "meetup"
+    verbose_name = "Meetup"

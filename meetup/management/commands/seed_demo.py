@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import accounts.demo
+import events.demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo: Docker Meetup Tokyo #23 and #24, with accounts. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Printed site URL.")
+
+    def handle(self, *args, url, **options):
+        with transaction.atomic():
+            users = accounts.demo.load()
+            events.demo.load(users)
+        self.stdout.write(self.style.SUCCESS("Demo loaded."))
+        self.stdout.write(f"  Site:        {url}/")
+        self.stdout.write(f"  Back office: {url}/admin/")
+        self.stdout.write(f"  Password for every demo account: {accounts.demo.DEMO_PASSWORD}")
+        for _nickname, _name, email, staff, superuser in accounts.demo.DEMO_USERS:
+            role = "superuser" if superuser else "organiser" if staff else "attendee"
+            self.stdout.write(f"    {email:<26} {role}")
