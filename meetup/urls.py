@@ -16,6 +16,10 @@ urlpatterns = [
     path("accounts/delete/", views.delete_account, name="delete_account"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("events.urls")),
+    path("", include("talks.urls")),
+    path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:
