@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+
+# Race tests open many connections from threads; a per-process pool would serialise them.
+DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
