@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-app_name = "api"
+from . import views
+from .api import api
 
-urlpatterns = []
+# No app namespace: ninja reverses its own namespace ("api_v2") from the root.
+
+_patterns, _app, _namespace = api.urls
+for _pattern in _patterns:
+    _pattern.callback = views.json_errors(_pattern.callback)
+
+urlpatterns = [
+    path("v2/docs/", views.docs, name="api_docs"),
+    path("v2/", (_patterns, _app, _namespace)),
+    re_path(r"^(?P<rest>.*)$", views.not_found, name="api_not_found"),
+]

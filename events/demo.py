@@ -141,4 +141,303 @@ def load(users) -> dict[str, Event]:
                 if allocation == TicketType.Allocation.LOTTERY
                 else None,
             )
+    # Last: #23's applicants must exist before the draw, and check-ins come after it.
+    load_applicants(users, event_23, event_24)
+    draw_demo_lottery(event_23)
+    settle_after_draw(event_23)
     return {"community": community, "event_23": event_23, "event_24": event_24}
+
+
+def draw_demo_lottery(event_23) -> None:
+    """Draw #23's lottery as it happened: committed before the window, drawn at lottery time.
+
+    Idempotent: a drawn lottery (or one without entries yet) is left alone. The seed is random
+    per installation; the published JSON verifies all the same.
+    """
+    from . import draw
+
+    tt = (
+        event_23.ticket_types.filter(allocation=TicketType.Allocation.LOTTERY)
+        .order_by("position", "pk")
+        .first()
+    )
+    if tt is None or tt.is_drawn or not tt.registrations.filter(status="pending").exists():
+        return
+    # The commitment was published with the ticket type, before applications opened.
+    committed_at = tt.opens_at - dt.timedelta(hours=1)
+    TicketType.objects.filter(pk=tt.pk).update(committed_at=committed_at)
+    tt.committed_at = committed_at
+    # seed_demo runs inside its own transaction, so the draw joins it (durable=False).
+    draw.draw(tt, now=tt.lottery_at, notify=False, durable=False)
+
+
+# -- Applicants (issue 3) -------------------------------------------------------------------
+# Fictional people. Rows are written directly because seed_demo runs inside one transaction
+# (the workflows open durable ones); the states follow the same rules as events.allocation.
+
+FAMILY = [
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "伊藤",
+    "渡辺",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "山口",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "斎藤",
+    "清水",
+    "山崎",
+    "森",
+    "池田",
+    "橋本",
+    "阿部",
+    "石川",
+    "前田",
+    "藤田",
+    "小川",
+    "岡田",
+]
+GIVEN = [
+    "健",
+    "翔",
+    "蓮",
+    "陽斗",
+    "大翔",
+    "悠真",
+    "湊",
+    "樹",
+    "結衣",
+    "陽菜",
+    "葵",
+    "凛",
+    "美咲",
+    "さくら",
+    "花子",
+    "健太",
+    "拓海",
+    "直樹",
+    "彩",
+    "優子",
+    "愛",
+    "真央",
+    "亮",
+    "誠",
+    "智也",
+    "舞",
+    "香織",
+    "千尋",
+]
+APPLICANTS = 285  # about 3 per seat for #23's 95 lottery seats, plus the two first-come types
+
+
+def _applicants(count):
+    import random
+
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    rng = random.Random(23)
+    emails = [f"applicant{n:03d}@example.com" for n in range(1, count + 1)]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    new = []
+    for n, email in enumerate(emails, start=1):
+        if email in existing:
+            continue
+        user = User(
+            email=email,
+            nickname=f"applicant{n:03d}",
+            display_name=f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}",
+        )
+        user.set_unusable_password()
+        new.append(user)
+    User.objects.bulk_create(new)
+    users = list(User.objects.filter(email__in=emails).order_by("email"))
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        ignore_conflicts=True,
+    )
+    return users
+
+
+def _spread(start, end, n, rng):
+    span = (end - start).total_seconds()
+    # Most people apply in the first hours after the window opens.
+    return sorted(start + dt.timedelta(seconds=span * rng.random() ** 3) for _ in range(n))
+
+
+def _first_come(tt, people, times, checked_in=()):
+    """Accepted in arrival order up to capacity, the rest waitlisted by arrival."""
+    from .models import Registration
+
+    rows = []
+    for index, (user, applied_at) in enumerate(zip(people, times, strict=True)):
+        accepted = index < tt.capacity
+        rows.append(
+            Registration(
+                user=user,
+                ticket_type=tt,
+                event_id=tt.event_id,
+                status="accepted" if accepted else "waitlisted",
+                waitlist_rank=None if accepted else index - tt.capacity + 1,
+                applied_at=applied_at,
+                decided_at=applied_at,
+                mailed_status="accepted" if accepted else "waitlisted",
+                show_in_list=index % 7 != 3,
+            )
+        )
+    return Registration.objects.bulk_create(rows)
+
+
+def load_applicants(users, event_23, event_24) -> None:
+    """#23: ~285 applicants over its three types; #24: a lively, still open event."""
+    import random
+
+    from .models import Registration
+
+    if Registration.objects.filter(event__in=[event_23, event_24]).exists():
+        return
+    rng = random.Random(2318)
+    people = _applicants(APPLICANTS)
+    lottery_tt, lt_tt, blog_tt = event_23.ticket_types.order_by("position", "pk")[:3]
+
+    # LT speakers: 6 came, the 6th waits. Blog writers: hamako9999 (whose report is the seed)
+    # among the first five, 9 more behind them.
+    _first_come(lt_tt, people[:6], _spread(lt_tt.opens_at, lt_tt.closes_at, 6, rng))
+    blog_people = [users["hamako9999"], *people[6:19]]
+    _first_come(blog_tt, blog_people, _spread(blog_tt.opens_at, blog_tt.closes_at, 14, rng))
+    # The lottery: everybody else is pending until the draw.
+    lottery_people = people[19:]
+    times = _spread(lottery_tt.opens_at, lottery_tt.closes_at, len(lottery_people), rng)
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                user=user,
+                ticket_type=lottery_tt,
+                event_id=event_23.pk,
+                status="pending",
+                applied_at=applied_at,
+                mailed_status="pending",
+                show_in_list=n % 5 != 2,
+            )
+            for n, (user, applied_at) in enumerate(zip(lottery_people, times, strict=True))
+        ]
+    )
+
+    # #24: the lottery is filling up, the first-come type has a few seats left.
+    lottery_24, first_24, approval_24 = event_24.ticket_types.order_by("position", "pk")[:3]
+    now = timezone.now()
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                user=user,
+                ticket_type=lottery_24,
+                event_id=event_24.pk,
+                status="pending",
+                applied_at=applied_at,
+                mailed_status="pending",
+            )
+            for user, applied_at in zip(
+                people[:140], _spread(lottery_24.opens_at, now, 140, rng), strict=True
+            )
+        ]
+    )
+    _first_come(first_24, people[140:156], _spread(first_24.opens_at, now, 16, rng))
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                user=user,
+                ticket_type=approval_24,
+                event_id=event_24.pk,
+                status="pending",
+                applied_at=now - dt.timedelta(hours=n + 1),
+                mailed_status="pending",
+            )
+            for n, user in enumerate(people[156:159])
+        ]
+    )
+
+
+def settle_after_draw(event_23) -> None:
+    """After #23's draw: a few winners cancel and the waitlist moves up; on the day, most
+    accepted people check in. Idempotent: skipped once anyone has checked in."""
+    import random
+
+    from .models import Registration
+
+    if Registration.objects.filter(event=event_23, checked_in_at__isnull=False).exists():
+        return
+    rng = random.Random(607)
+    lottery_tt, *first_come = event_23.ticket_types.order_by("position", "pk")
+    if lottery_tt.is_drawn:
+        accepted = list(
+            Registration.objects.filter(ticket_type=lottery_tt, status="accepted").order_by("pk")
+        )
+        cancelling = rng.sample(accepted, min(9, len(accepted)))
+        for n, registration in enumerate(cancelling):
+            when = lottery_tt.lottery_at + dt.timedelta(hours=6 + 7 * n)
+            registration.status = "cancelled"
+            registration.cancelled_at = when
+            registration.cancelled_by = registration.user
+            registration.mailed_status = "cancelled"
+            registration.save(
+                update_fields=["status", "cancelled_at", "cancelled_by", "mailed_status"]
+            )
+            # The first still waiting (by rank) moved up in the same transaction.
+            waiting = (
+                Registration.objects.filter(ticket_type=lottery_tt, status="waitlisted")
+                .order_by("waitlist_rank", "pk")
+                .first()
+            )
+            if waiting is not None:
+                waiting.status = "accepted"
+                waiting.decided_at = when
+                waiting.mailed_status = "accepted"
+                waiting.save(update_fields=["status", "decided_at", "mailed_status"])
+    # Blog writers: one cancelled two days before; the first on the waitlist moved up.
+    blog_tt = first_come[-1] if first_come else None
+    if blog_tt is not None:
+        holder = (
+            Registration.objects.filter(ticket_type=blog_tt, status="accepted")
+            .exclude(user__nickname="hamako9999")
+            .order_by("applied_at", "pk")
+            .last()
+        )
+        waiting = (
+            Registration.objects.filter(ticket_type=blog_tt, status="waitlisted")
+            .order_by("waitlist_rank")
+            .first()
+        )
+        if holder and waiting:
+            when = event_23.starts_at - dt.timedelta(days=2)
+            Registration.objects.filter(pk=holder.pk).update(
+                status="cancelled",
+                cancelled_at=when,
+                cancelled_by=holder.user,
+                mailed_status="cancelled",
+            )
+            Registration.objects.filter(pk=waiting.pk).update(
+                status="accepted", decided_at=when, mailed_status="accepted"
+            )
+    # On the day: about nine in ten accepted people came (hamako9999 did).
+    for registration in Registration.objects.filter(event=event_23, status="accepted"):
+        came = (
+            registration.ticket_type_id != lottery_tt.pk
+            or rng.random() < 0.9
+            or (registration.user and registration.user.nickname == "hamako9999")
+        )
+        if came:
+            registration.checked_in_at = event_23.starts_at - dt.timedelta(
+                minutes=rng.randint(0, 40)
+            )
+            registration.save(update_fields=["checked_in_at"])

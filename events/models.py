@@ -73,6 +73,8 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     notify_new_events = models.BooleanField(_("e-mail me new events"), default=True)
+    # The member's language when they joined: new-event mails are written in it.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
 
     class Meta:
         verbose_name = _("membership")
@@ -166,6 +168,25 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"], name="event_status_starts"),
             models.Index(fields=["status", "updated_at"], name="event_status_updated"),
+            # The API's three orders over public events: ordered index scans for a page.
+            models.Index(
+                F("updated_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=["published", "cancelled"]),
+                name="event_public_updated",
+            ),
+            models.Index(
+                F("starts_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=["published", "cancelled"]),
+                name="event_public_starts",
+            ),
+            models.Index(
+                F("created_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=["published", "cancelled"]),
+                name="event_public_created",
+            ),
         ]
 
     def __str__(self):
@@ -382,6 +403,8 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("reconfirmed"), null=True, blank=True)
     # The last status the attendee was e-mailed about: makes result mails idempotent.
     mailed_status = models.CharField(_("last status mailed"), max_length=10, blank=True)
+    # The applicant's language when they applied: status mails are written in it.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
 
     class Meta:
         verbose_name = _("registration")

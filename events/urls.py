@@ -1,11 +1,46 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import calendars, views, views_backoffice, views_lottery
+from .feeds import CommunityEventsFeed, EventsFeed
 
 app_name = "events"
 
 # Sections by capability; add routes with small edits inside your section.
 urlpatterns = [
     # -- Events and registration (issue 3)
+    path("events/", views.event_list, name="event_list"),
+    path("events/<int:event_id>/", views.event_detail, name="event_detail"),
+    path("events/<int:event_id>/apply/", views.apply_view, name="apply"),
+    path("me/", views.me, name="me"),
+    path("me/registrations/<str:receipt>/", views.receipt, name="receipt"),
+    path("me/registrations/<str:receipt>/cancel/", views.cancel_view, name="cancel"),
+    path("communities/<slug:slug>/", views.community_detail, name="community_detail"),
+    path(
+        "communities/<slug:slug>/<str:action>/",
+        views.community_membership,
+        name="community_membership",
+    ),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # -- Lottery (issue 4)
+    path("events/<int:event_id>/lottery/", views_lottery.lottery_page, name="lottery"),
+    path("events/<int:event_id>/lottery.json", views_lottery.lottery_json, name="lottery_json"),
+    path("events/<int:event_id>/reconfirm/", views_lottery.reconfirm_view, name="reconfirm"),
     # -- Back office pages outside /admin/ (issue 6)
+    path("checkin/<str:token>/", views_backoffice.checkin_by_token, name="checkin"),
+    path(
+        "events/<int:event_id>/self-checkin/",
+        views_backoffice.self_checkin,
+        name="self_checkin",
+    ),
     # -- Calendars and feeds (issue 8)
+    path("events/<int:event_id>/calendar.ics", calendars.event_calendar, name="event_calendar"),
+    path(
+        "communities/<slug:slug>/calendar.ics",
+        calendars.community_calendar,
+        name="community_calendar",
+    ),
+    path("communities/<slug:slug>/events.atom", CommunityEventsFeed(), name="community_feed"),
+    path("calendar/<str:token>.ics", calendars.private_calendar, name="private_calendar"),
+    path("me/calendar/", calendars.my_calendar, name="my_calendar"),
+    path("feeds/events.atom", EventsFeed(), name="events_feed"),
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "meetup.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -275,3 +276,14 @@ LOGGING = {
 }
 
 MEETUP_SITE_NAME = "Meetup"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SECURE = HTTPS
+
+# Anonymous readers of public pages get a cached copy for this many seconds (0 turns it off).
+MEETUP_ANONYMOUS_CACHE_SECONDS = 15
+
+# The public API: open without keys (off by default), and its rate limit per key (per address
+# when open): a sustained rate in requests per second with a small burst.
+MEETUP_API_OPEN = env_bool("MEETUP_API_OPEN", False)
+MEETUP_API_RATE = float(os.environ.get("MEETUP_API_RATE", "1"))
+MEETUP_API_BURST = int(os.environ.get("MEETUP_API_BURST", "5"))

@@ -3,17 +3,30 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from api import views_keys
+from reports.feeds import CommunityReportsFeed, LatestReportsFeed
+
 from . import views
 
-admin.site.site_header = "Meetup"
-admin.site.site_title = "Meetup"
+# The back office's header and title are set in events/admin.py ("Meetup back office").
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("lang/<str:code>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
+    path("feeds/reports.atom", LatestReportsFeed(), name="reports_feed"),
+    path(
+        "communities/<slug:slug>/reports.atom",
+        CommunityReportsFeed(),
+        name="community_reports_feed",
+    ),
     path("accounts/delete/", views.delete_account, name="delete_account"),
+    path("accounts/api-keys/", views_keys.key_list, name="api_keys"),
+    path("accounts/api-keys/<int:pk>/revoke/", views_keys.key_revoke, name="api_key_revoke"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("events.urls")),

@@ -1,18 +1,47 @@
+from contextlib import suppress
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.forms import DeleteAccountForm
+from events import allocation
+from events.models import Event, Registration
+from events.views import events_with_figures
 
 
 def home(request):
-    return render(request, "meetup/home.html", {})
+    upcoming = events_with_figures(Event.objects.published().upcoming())[:6]
+    return render(request, "meetup/home.html", {"upcoming_events": upcoming})
+
+
+@require_GET
+def switch_language(request, code):
+    """A plain link, so anonymous pages need no CSRF token and stay cacheable."""
+    if code not in dict(settings.LANGUAGES):
+        code = settings.LANGUAGE_CODE
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
 
 
 @require_GET
@@ -33,8 +62,38 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        # Free the seats first, through the workflow, so the waitlists move up and are told.
+        for registration in Registration.objects.filter(
+            user=user, status__in=Registration.LIVE_STATUSES
+        ):
+            # A checked-in registration cannot be cancelled: it stays, anonymised.
+            with suppress(allocation.RegistrationError):
+                allocation.cancel(registration, by=user)
         logout(request)
         user.delete()
         messages.success(request, _("Your account was deleted. Thank you for joining us."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_GET
+def sitemap(request):
+    from django.contrib.sitemaps.views import sitemap as sitemap_view
+
+    from .sitemaps import sitemaps_for
+
+    return sitemap_view(request, sitemaps=sitemaps_for(request))
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /me/",
+        "Disallow: /calendar/",
+        "Disallow: /checkin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

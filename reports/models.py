@@ -72,4 +72,4 @@ class TalkSummary(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.report}: {self.talk}"
+        return str(self.talk)

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("<int:event_id>/", views.report_detail, name="report_detail"),
+    path("<int:event_id>/preview/", views.report_preview, name="report_preview"),
+]

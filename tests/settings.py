@@ -19,3 +19,10 @@ ACCOUNT_RATE_LIMITS = False
 
 # Race tests open many connections from threads; a per-process pool would serialise them.
 DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
+# A busy CI machine may take longer than production's statement timeout to drop the test
+# database; keep the lock timeout, which the "busy, try again" tests rely on.
+if "options" in DATABASES["default"]["OPTIONS"]:  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["options"] = "-c lock_timeout=5000"  # noqa: F405
+
+# Tests see every page fresh; the anonymous page cache has its own tests.
+MEETUP_ANONYMOUS_CACHE_SECONDS = 0

@@ -1,11 +1,46 @@
-"""Template tags through which lower apps' pages link to reports."""
+"""Template tags through which lower apps' pages link to reports, and report helpers."""
 
 from django import template
+from django.template.loader import render_to_string
+
+from ..models import Report
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def report_link(context, event):
-    """A link to the event's published report. Filled in by the reports capability."""
-    return ""
+    """A link to the event's published report, or nothing (one query)."""
+    report = (
+        Report.objects.filter(event_id=event.pk, status=Report.Status.PUBLISHED)
+        .only("pk", "event_id", "title", "lead")
+        .first()
+    )
+    if report is None:
+        return ""
+    return render_to_string(
+        "reports/includes/report_link.html", {"report": report}, request=context.get("request")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def recent_reports(context, limit=3):
+    """The newest published reports, for the home page (one query)."""
+    reports = list(
+        Report.objects.filter(status=Report.Status.PUBLISHED)
+        .select_related("event__community")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    return render_to_string(
+        "reports/includes/recent_reports.html",
+        {"reports": reports},
+        request=context.get("request"),
+    )
+
+
+@register.filter
+def percent(value, digits=0):
+    """0.842 -> '84%'."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value) * 100:.{int(digits)}f}%"

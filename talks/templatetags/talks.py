@@ -1,17 +1,132 @@
-"""Template tags through which the event page (a lower app) shows talks and materials."""
+"""Template tags through which lower apps' pages show talks and materials.
+
+`{% programme event %}` and `{% event_materials event %}` on the event page, `{% my_talks user %}`
+on the profile. Each renders with a fixed number of queries, whatever the number of talks.
+"""
 
 from django import template
+from django.template.loader import render_to_string
+
+from events.models import Event
+from talks import materials as workflow
+from talks.forms import MaterialForm
+from talks.models import Material, Talk
+from talks.providers import recognise
+from talks.queries import approved_materials, programme_of
 
 register = template.Library()
+
+#: Shown in "Materials"; blog posts go to "Reports by participants".
+MEDIA_KINDS = (Material.Kind.SLIDES, Material.Kind.VIDEO, Material.Kind.PHOTOS, Material.Kind.OTHER)
+
+
+def _render(context, name, values):
+    return render_to_string(name, values, request=context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
 def programme(context, event):
-    """The event's programme. Filled in by the talks capability."""
-    return ""
+    """The timetable: times when known, else the order; kinds, speakers, slides and videos."""
+    talks = programme_of(event)
+    for talk in talks:
+        talk.media = [m for m in talk.approved_materials if m.kind in MEDIA_KINDS]
+    return _render(
+        context,
+        "talks/programme.html",
+        {
+            "event": event,
+            "talks": talks,
+            "has_times": any(talk.starts_at for talk in talks),
+            "has_embeds": any(_has_embed(talk) for talk in talks),
+        },
+    )
+
+
+def _has_embed(talk) -> bool:
+    urls = [talk.slides_url, talk.video_url, *(m.url for m in talk.media)]
+    return any(recognise(url).embed_url for url in urls if url)
 
 
 @register.simple_tag(takes_context=True)
 def event_materials(context, event):
-    """Materials and participants' reports of the event. Filled in by the talks capability."""
-    return ""
+    """Materials (slides, videos) and participants' reports, newest first, and the share form."""
+    items = list(approved_materials().filter(event=event).select_related("talk"))
+    media = [m for m in items if m.kind in MEDIA_KINDS]
+    reports = [m for m in items if m.kind == Material.Kind.BLOG]
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    values = {
+        "event": event,
+        "media": media,
+        "reports": reports,
+        "started": event.has_started,
+        "has_embeds": any(recognise(m.url).embed_url for m in media),
+        "can_submit": False,
+    }
+    if (
+        event.has_started
+        and not event.is_cancelled
+        and getattr(user, "is_authenticated", False)
+        and workflow.may_submit(event, user)
+    ):
+        talks = list(Talk.objects.filter(event=event).only("pk", "title").order_by("position"))
+        values.update(
+            can_submit=True,
+            form=MaterialForm(event=event, talks=talks),
+            pending=_pending(event, user),
+        )
+    if not items and not values["can_submit"] and not event.has_started:
+        return ""
+    return _render(context, "talks/event_materials.html", values)
+
+
+def _pending(event, user):
+    return list(
+        Material.objects.filter(event=event, submitted_by=user, approved=False).order_by(
+            "-created_at", "-pk"
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def my_talks(context, user):
+    """The signed-in speaker's talks across public events; nothing for people who never spoke."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    talks = list(
+        Talk.objects.filter(speakers__user=user, event__in=Event.objects.published())
+        .select_related("event")
+        .order_by("-event__starts_at", "position", "pk")
+        .distinct()
+    )
+    speakers = list(user.speaker_profiles.all())
+    if not talks and not speakers:
+        return ""
+    return _render(context, "talks/my_talks.html", {"talks": talks, "speakers": speakers})
+
+
+@register.inclusion_tag("talks/link_card.html")
+def link_card(url, kind="", title="", note="", frame_title=""):
+    """A tidy card for a slides/video/blog link, with a click-to-load embed where possible.
+
+    Without a title the card is compact: the kind and the provider ("Slides · Speaker Deck").
+    """
+    link = recognise(url)
+    return {
+        "link": link,
+        "kind": kind,
+        "title": title,
+        "note": note,
+        "frame_title": frame_title or title or link.label,
+    }
+
+
+@register.filter
+def provider_label(url):
+    return recognise(url).label
+
+
+@register.filter
+def http_url(url):
+    """The URL if it is http(s), else "": for hrefs built from stored links."""
+    return recognise(url).url

@@ -33,9 +33,9 @@ def test_signup_verify_login_and_switch_language(site):
     page.get_by_role("button", name="Sign In").click()
     expect(page.locator("summary", has_text="Hanako")).to_be_visible()
 
-    page.get_by_role("button", name="日本語").click()
+    page.get_by_role("link", name="日本語").click()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
-    expect(page.get_by_role("button", name="English")).to_be_visible()
+    expect(page.get_by_role("link", name="English")).to_be_visible()
 
 
 def test_demo_home_and_healthz_answer(site):

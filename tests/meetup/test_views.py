@@ -70,7 +70,22 @@ def test_server_error_page_renders_without_request():
 
 @pytest.mark.django_db
 def test_language_switch_sets_language_cookie(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("switch_language", args=["en"]), {"next": "/events/"})
     assert response.status_code == 302
+    assert response["Location"] == "/events/"
     assert response.cookies["django_language"].value == "en"
     assert '<html lang="en">' in client.get("/").text
+
+
+@pytest.mark.django_db
+def test_language_switch_unknown_code_falls_back_to_default(client):
+    response = client.get(reverse("switch_language", args=["xx"]))
+    assert response.cookies["django_language"].value == "ja"
+
+
+@pytest.mark.django_db
+def test_language_switch_refuses_offsite_redirect(client):
+    response = client.get(
+        reverse("switch_language", args=["en"]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"

@@ -3,6 +3,8 @@ from django.db import transaction
 
 import accounts.demo
 import events.demo
+import reports.demo
+import talks.demo
 
 
 class Command(BaseCommand):
@@ -14,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, url, **options):
         with transaction.atomic():
             users = accounts.demo.load()
-            events.demo.load(users)
+            demo_events = events.demo.load(users)
+            talks.demo.load(users, demo_events["event_23"])
+            reports.demo.load(users, demo_events["event_23"])
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(f"  Site:        {url}/")
         self.stdout.write(f"  Back office: {url}/admin/")

@@ -1,0 +1,90 @@
+"""Requests/s of the main pages ÷ requests/s of a bare Django view, side by side in one run.
+
+    python bench/pages.py          (needs PostgreSQL at 127.0.0.1:5432 and wrk)
+
+Both servers are gunicorn with 2 workers; the site runs with production settings on PostgreSQL
+with the demo loaded (#23: 8 talks, 3 ticket types, ~285 registrations).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (
+    PORT,
+    collectstatic,
+    database_name,
+    gunicorn,
+    machine_state,
+    manage,
+    production_env,
+    ratio_ab,
+    recreate_database,
+)
+
+DATABASE = database_name("pages")
+TARGETS = {"anonymous": 0.5, "attendee": 0.1}
+
+PROBE = r"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from accounts.models import User
+from events.models import Event
+
+e23 = Event.objects.get(number=23, community__slug="docker-tokyo")
+paths = {"home": "/", "event list": "/events/", "event #23": f"/events/{e23.pk}/",
+         "report #23": f"/reports/{e23.pk}/"}
+attendee = User.objects.filter(registrations__event=e23).order_by("pk").first()
+signed_in = Client()
+signed_in.force_login(attendee)
+out = {"paths": paths, "session": signed_in.cookies["sessionid"].value, "queries": {}}
+for name, path in paths.items():
+    for who, client in (("anonymous", Client()), ("attendee", signed_in)):
+        client.get(path)  # warm caches, as a running site would be
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(path).status_code
+        out["queries"][f"{name} ({who})"] = [status, len(queries)]
+print(json.dumps(out))
+"""
+
+
+def main() -> None:
+    recreate_database(DATABASE)
+    env = production_env(DATABASE)
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_demo")
+    collectstatic(env)
+    probe_env = {**env, "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1"}
+    probe = json.loads(manage(probe_env, "shell", "-c", PROBE).strip().splitlines()[-1])
+
+    print("Pages: requests/s ÷ bare Django view requests/s (gunicorn, 2 workers, PostgreSQL)")
+    print(f"  {machine_state()}")
+    print(f"{'page':<14}{'who':<11}{'ratio':>8}{'page rps':>10}{'bare rps':>10}{'queries':>9}"
+          f"{'target':>8}")  # fmt: skip
+    with (
+        gunicorn("meetup.wsgi", PORT, env) as site,
+        gunicorn("bench.bare_wsgi", PORT + 1, env) as bare,
+    ):
+        for name, path in probe["paths"].items():
+            for who in ("anonymous", "attendee"):
+                status, queries = probe["queries"][f"{name} ({who})"]
+                if status != 200:
+                    print(f"{name:<14}{who:<11}{'(HTTP ' + str(status) + ')':>8}")
+                    continue
+                headers = [f"Cookie: sessionid={probe['session']}"] if who == "attendee" else []
+                ratio, page_rps, bare_rps = ratio_ab(site + path, bare + "/", headers=headers)
+                met = "met" if ratio >= TARGETS[who] else "NOT met"
+                print(
+                    f"{name:<14}{who:<11}{ratio:>8.3f}{page_rps:>10.0f}{bare_rps:>10.0f}"
+                    f"{queries:>9}{met:>8}",
+                    flush=True,
+                )
+    print(f"  {machine_state()}")
+
+
+if __name__ == "__main__":
+    main()

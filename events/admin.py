@@ -1,0 +1,467 @@
+"""The organisers' back office: events, ticket types, registrations, members and the audit log.
+
+Every admin here is scoped to the communities the user organises (events.admin_scope). Actions
+call the workflow functions (events.allocation, events.draw) and only turn a RegistrationError
+into a message; nothing here writes a status field.
+"""
+
+from functools import partial
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import allocation, backoffice, tasks, views_backoffice
+from .admin_scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
+from .allocation import RegistrationError
+from .forms_backoffice import MoveForm, TicketTypeForm
+from .models import AuditLog, Community, Event, Membership, Registration, TicketType
+
+admin.site.site_header = _("Meetup back office")
+admin.site.site_title = _("Meetup back office")
+admin.site.index_title = _("Back office")
+
+
+def save_capacity(request, ticket_type, form) -> None:
+    """Save a ticket type form; a changed capacity goes through `allocation.set_capacity`.
+
+    The admin saves inside its own transaction, and the workflow needs a durable one of its
+    own (it takes the ticket type's row lock), so the capacity changes right after the admin's
+    transaction commits, still within the request. The form already refused, in place and with
+    the numbers, a capacity below the accepted count; if a seat was given in between, the
+    workflow refuses and the message says so.
+    """
+    if not ticket_type.pk or "capacity" not in form.changed_data:
+        ticket_type.save()
+        return
+    new_capacity = ticket_type.capacity
+    ticket_type.capacity = form.initial["capacity"]
+    ticket_type.save()
+
+    def change_capacity():
+        try:
+            allocation.set_capacity(ticket_type, new_capacity, by=request.user)
+        except RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            ticket_type.capacity = new_capacity
+
+    transaction.on_commit(change_capacity)
+
+
+class RelatedOnly(admin.RelatedOnlyFieldListFilter):
+    """A list filter offering only the objects the user can see (never other communities')."""
+
+
+# -- Community and membership --------------------------------------------------------------
+
+
+@admin.register(Community)
+class CommunityAdmin(OrganiserScopedAdmin):
+    community_lookup = ""
+    event_lookup = None
+    list_display = ["name", "slug", "event_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organisers"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_events=Count("events"))
+
+    @admin.display(description=_("events"), ordering="n_events")
+    def event_count(self, obj):
+        return obj.n_events
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisers" and not request.user.is_superuser:
+            from accounts.models import User
+
+            # Organisers pick co-organisers among staff accounts, never from every user.
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganiserScopedAdmin):
+    event_lookup = None
+    list_display = ["user", "community", "joined_at", "notify_new_events"]
+    list_filter = [("community", RelatedOnly), "notify_new_events"]
+    search_fields = ["user__nickname", "user__display_name", "user__email"]
+    list_select_related = ["user", "community"]
+    readonly_fields = ["user", "community", "joined_at"]
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+
+# -- Events and ticket types ---------------------------------------------------------------
+
+
+class TicketTypeInline(OrganiserScopedInline, admin.StackedInline):
+    model = TicketType
+    form = TicketTypeForm
+    extra = 0
+    fields = [
+        ("name", "allocation", "capacity"),
+        ("opens_at", "closes_at"),
+        ("lottery_at", "moveup_cutoff_at"),
+        ("position", "weighting"),
+        "description",
+    ]
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(OrganiserScopedAdmin):
+    list_display = ["title", "community", "starts_at", "status", "dashboard_link"]
+    list_filter = ["status", ("community", RelatedOnly)]
+    search_fields = ["title", "catch", "venue_name"]
+    list_select_related = ["community"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at"]
+    exclude = ["owner"]
+    fieldsets = [
+        (None, {"fields": ["community", "number", "title", "catch", "status", "published_at"]}),
+        (_("When"), {"fields": ["starts_at", "ends_at", "timezone"]}),
+        (
+            _("Where"),
+            {"fields": ["venue_name", "address", "latitude", "longitude", "online_url"]},
+        ),
+        (_("About"), {"fields": ["description", "hashtag", "image"]}),
+        (_("At the door"), {"fields": ["checkin_code"]}),
+    ]
+
+    def get_inlines(self, request, obj):
+        # Higher apps (talks, reports) register their inlines in admin_scope at import time.
+        return [TicketTypeInline, *extra_event_inlines]
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_dashboard", args=[obj.pk]),
+            _("Dashboard"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.owner_id is None:
+            obj.owner = request.user
+        published_now = obj.status == Event.Status.PUBLISHED and (
+            not change or "status" in form.changed_data
+        )
+        if published_now and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if published_now:
+            # Members who opted in hear about it once, after commit (idempotent in the task).
+            tasks.announce_event(obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TicketType:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        forms_by_instance = {id(f.instance): f for f in formset.forms}
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            save_capacity(request, instance, forms_by_instance[id(instance)])
+        formset.save_m2m()
+
+    def get_urls(self):
+        site = self.admin_site
+
+        def wrap(view):
+            return site.admin_view(partial(view, model_admin=self))
+
+        custom = [
+            path(
+                "<int:event_id>/dashboard/",
+                wrap(views_backoffice.dashboard),
+                name="events_event_dashboard",
+            ),
+            path(
+                "<int:event_id>/lottery/<int:ticket_type_id>/",
+                wrap(views_backoffice.draw_confirm),
+                name="events_event_draw",
+            ),
+            path(
+                "<int:event_id>/checkin/",
+                wrap(views_backoffice.checkin),
+                name="events_event_checkin",
+            ),
+            path(
+                "<int:event_id>/registrations.csv",
+                wrap(views_backoffice.export_csv),
+                name="events_event_export",
+            ),
+            path(
+                "<int:event_id>/attendees/",
+                wrap(views_backoffice.attendee_list),
+                name="events_event_attendees",
+            ),
+            path(
+                "<int:event_id>/message/",
+                wrap(views_backoffice.message),
+                name="events_event_message",
+            ),
+        ]
+        return custom + super().get_urls()
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(OrganiserScopedAdmin):
+    community_lookup = "event__community"
+    form = TicketTypeForm
+    list_display = [
+        "name",
+        "event",
+        "allocation",
+        "capacity",
+        "accepted_count",
+        "closes_at",
+        "lottery_state",
+    ]
+    list_filter = ["allocation", ("event", RelatedOnly)]
+    search_fields = ["name", "event__title"]
+    list_select_related = ["event"]
+    readonly_fields = ["commitment", "committed_at", "entries_digest", "drawn_at", "seats_at_draw"]
+    actions = ["run_lottery"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_accepted=Count(
+                    "registrations", filter=Q(registrations__status=Registration.Status.ACCEPTED)
+                )
+            )
+        )
+
+    @admin.display(description=_("accepted"), ordering="n_accepted")
+    def accepted_count(self, obj):
+        return obj.n_accepted
+
+    @admin.display(description=_("lottery"))
+    def lottery_state(self, obj):
+        if not obj.is_lottery:
+            return "—"
+        return _("drawn") if obj.is_drawn else _("not drawn")
+
+    def save_model(self, request, obj, form, change):
+        save_capacity(request, obj, form)
+
+    @admin.action(description=_("Run the lottery…"))
+    def run_lottery(self, request, queryset):
+        ticket_types = list(queryset[:2])
+        if len(ticket_types) != 1:
+            self.message_user(
+                request, _("Select exactly one ticket type to draw."), level=messages.WARNING
+            )
+            return None
+        tt = ticket_types[0]
+        return HttpResponseRedirect(reverse("admin:events_event_draw", args=[tt.event_id, tt.pk]))
+
+
+# -- Registrations -------------------------------------------------------------------------
+
+
+@admin.register(Registration)
+class RegistrationAdmin(OrganiserScopedAdmin):
+    community_lookup = "event__community"
+    list_display = [
+        "receipt",
+        "name",
+        "email",
+        "event",
+        "ticket_type_name",
+        "status",
+        "waitlist_rank",
+        "applied_at",
+        "checked_in_at",
+    ]
+    list_filter = [("event", RelatedOnly), ("ticket_type", RelatedOnly), "status"]
+    search_fields = ["receipt", "user__display_name", "user__nickname", "user__email"]
+    list_select_related = ["user", "ticket_type", "event"]
+    show_full_result_count = False
+    list_per_page = 100
+    actions = ["approve", "reject", "cancel", "move", "mark_attended"]
+    fields = [
+        "receipt",
+        "user",
+        "email",
+        "event",
+        "ticket_type",
+        "status",
+        "waitlist_rank",
+        "draw_rank",
+        "lottery_weight",
+        "show_in_list",
+        "applied_at",
+        "decided_at",
+        "cancelled_at",
+        "checked_in_at",
+        "attendance",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("name"), ordering="user__display_name")
+    def name(self, obj):
+        return obj.user.name if obj.user else "—"
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def email(self, obj):
+        return obj.user.email if obj.user else "—"
+
+    @admin.display(description=_("ticket type"), ordering="ticket_type__name")
+    def ticket_type_name(self, obj):
+        return obj.ticket_type.name
+
+    @admin.display(description=_("attendance in this community"))
+    def attendance(self, obj):
+        from django.template.loader import render_to_string
+
+        return render_to_string(
+            "admin/events/registration/attendance.html",
+            {"history": backoffice.attendance_history(obj)},
+        )
+
+    def has_add_permission(self, request):
+        return False  # people apply on the event page; nothing here bypasses the workflow
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: a cancelled seat goes to the waitlist
+
+    def _each(self, request, queryset, workflow, done_message):
+        done, refused = 0, []
+        for registration in queryset.select_related("user"):
+            try:
+                workflow(registration, by=request.user)
+            except RegistrationError as exc:
+                refused.append(f"{registration.receipt}: {exc}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), level=messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, level=messages.ERROR)
+
+    @admin.action(description=_("Approve (approval ticket types)"))
+    def approve(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            allocation.approve,
+            lambda n: ngettext("Approved %d registration.", "Approved %d registrations.", n) % n,
+        )
+
+    @admin.action(description=_("Reject (approval ticket types)"))
+    def reject(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            allocation.reject,
+            lambda n: ngettext("Rejected %d registration.", "Rejected %d registrations.", n) % n,
+        )
+
+    @admin.action(description=_("Cancel (the waitlist moves up)"))
+    def cancel(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            allocation.cancel,
+            lambda n: ngettext("Cancelled %d registration.", "Cancelled %d registrations.", n) % n,
+        )
+
+    @admin.action(description=_("Mark attended (check in)"))
+    def mark_attended(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            allocation.check_in,
+            lambda n: ngettext("Checked in %d person.", "Checked in %d people.", n) % n,
+        )
+
+    @admin.action(description=_("Move to another ticket type…"))
+    def move(self, request, queryset):
+        registrations = list(queryset.select_related("user", "ticket_type", "event"))
+        events = {r.event_id for r in registrations}
+        if len(events) != 1:
+            self.message_user(
+                request,
+                _("Select registrations of one event to move them."),
+                level=messages.WARNING,
+            )
+            return None
+        event = registrations[0].event
+        sources = {r.ticket_type_id for r in registrations}
+        form = MoveForm(
+            request.POST if "apply" in request.POST else None,
+            event=event,
+            exclude_ids=sources if len(sources) == 1 else (),
+        )
+        if "apply" in request.POST and form.is_valid():
+            target = form.cleaned_data["ticket_type"]
+            self._each(
+                request,
+                queryset,
+                partial(allocation.move, ticket_type=target),
+                lambda n: (
+                    ngettext(
+                        "Moved %(n)d registration to %(name)s.",
+                        "Moved %(n)d registrations to %(name)s.",
+                        n,
+                    )
+                    % {"n": n, "name": target.name}
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move registrations"),
+            "opts": self.opts,
+            "event": event,
+            "registrations": registrations,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/events/registration/move.html", context)
+
+
+# -- Audit log -----------------------------------------------------------------------------
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(OrganiserScopedAdmin):
+    community_lookup = "event__community"
+    event_lookup = None
+    list_display = ["created_at", "event", "actor", "action", "target", "detail"]
+    list_filter = [("event", RelatedOnly), "action"]
+    search_fields = ["action", "target"]
+    list_select_related = ["event", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,174 @@
+"""Background mail for events (django.tasks). Enqueued on commit, never under a lock.
+
+Every mail is plain text + HTML, in the recipient's language, and idempotent: running a task
+twice sends nothing new.
+"""
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .audit import log
+from .models import AuditLog, Event, Membership, Registration
+
+UNSUBSCRIBE_SALT = "events.unsubscribe"
+
+
+def site_url(path: str = "") -> str:
+    base = getattr(settings, "MEETUP_SITE_URL", "")
+    if not base:
+        scheme = "https" if getattr(settings, "HTTPS", False) else "http"
+        base = f"{scheme}://{Site.objects.get_current().domain}"
+    return base.rstrip("/") + path
+
+
+def unsubscribe_token(membership: Membership) -> str:
+    return signing.dumps({"m": membership.pk, "u": membership.user_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> int | None:
+    """The membership id, or None for a forged or mangled token."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return data.get("m") if isinstance(data, dict) else None
+
+
+def _status_kind(registration: Registration) -> str:
+    if registration.status == Registration.Status.ACCEPTED and registration.waitlist_rank:
+        return "moved_up"
+    return {
+        Registration.Status.PENDING: "received",
+        Registration.Status.ACCEPTED: "accepted",
+        Registration.Status.WAITLISTED: "waitlisted",
+        Registration.Status.CANCELLED: "cancelled",
+        Registration.Status.REJECTED: "rejected",
+    }[registration.status]
+
+
+def _subject(kind: str, event: Event) -> str:
+    subjects = {
+        "received": _("Application received: %(event)s"),
+        "accepted": _("You have a seat: %(event)s"),
+        "moved_up": _("You moved up from the waitlist: %(event)s"),
+        "waitlisted": _("You are on the waitlist: %(event)s"),
+        "cancelled": _("Registration cancelled: %(event)s"),
+        "rejected": _("Application not accepted: %(event)s"),
+    }
+    return subjects[kind] % {"event": event.title}
+
+
+def _send(to, subject, template, context, headers=None, connection=None) -> None:
+    text = render_to_string(f"events/email/{template}.txt", context)
+    html = render_to_string(f"events/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to], headers=headers or {}, connection=connection
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+@task
+def send_status_mail(registration_id: int) -> bool:
+    """Tell the applicant their current status, once per status. Returns whether it sent."""
+    registration = (
+        Registration.objects.select_related("user", "ticket_type", "event")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.user is None or not registration.user.email:
+        return False
+    status = registration.status
+    event = registration.event
+    # Claim the status, then send, in one transaction: a second (or concurrent) run sends
+    # nothing, and a failed send rolls the claim back so a retry sends it.
+    with (
+        transaction.atomic(),
+        translation.override(registration.language or settings.LANGUAGE_CODE),
+    ):
+        claimed = (
+            Registration.objects.filter(pk=registration_id, status=status)
+            .exclude(mailed_status=status)
+            .update(mailed_status=status)
+        )
+        if not claimed:
+            return False
+        kind = _status_kind(registration)
+        context = {
+            "kind": kind,
+            "registration": registration,
+            "event": event,
+            "user": registration.user,
+            "position": registration.waitlist_position,
+            "starts": timezone.localtime(event.starts_at, event.tzinfo),
+            "lottery_at": (
+                timezone.localtime(registration.ticket_type.lottery_at, event.tzinfo)
+                if registration.ticket_type.lottery_at
+                else None
+            ),
+            "event_url": site_url(event.get_absolute_url()),
+            "receipt_url": site_url(registration.get_absolute_url()),
+            "site_name": settings.MEETUP_SITE_NAME,
+        }
+        _send(registration.user.email, _subject(kind, event), "status", context)
+    return True
+
+
+def announce_event(event: Event) -> None:
+    """Call when an event is published: members who opted in get one mail, after commit."""
+    transaction.on_commit(lambda: send_new_event_mail.enqueue(event.pk))
+
+
+@task
+def send_new_event_mail(event_id: int) -> int:
+    """Mail a community's members about a newly published event, once. Returns mails sent."""
+    event = Event.objects.select_related("community").filter(pk=event_id).first()
+    if event is None or event.status != Event.Status.PUBLISHED:
+        return 0
+    if AuditLog.objects.filter(event=event, action="event.announce").exists():
+        return 0
+    log(event, None, "event.announce", event)
+    memberships = (
+        Membership.objects.filter(community_id=event.community_id, notify_new_events=True)
+        .select_related("user")
+        .exclude(user__email="")
+        .order_by("pk")
+    )
+    sent = 0
+    with get_connection() as connection:
+        for membership in memberships.iterator(chunk_size=500):
+            unsubscribe = site_url(
+                reverse("events:unsubscribe", args=[unsubscribe_token(membership)])
+            )
+            with translation.override(membership.language or settings.LANGUAGE_CODE):
+                context = {
+                    "event": event,
+                    "community": event.community,
+                    "user": membership.user,
+                    "starts": timezone.localtime(event.starts_at, event.tzinfo),
+                    "event_url": site_url(event.get_absolute_url()),
+                    "unsubscribe_url": unsubscribe,
+                    "site_name": settings.MEETUP_SITE_NAME,
+                }
+                _send(
+                    membership.user.email,
+                    _("New event from %(community)s: %(event)s")
+                    % {"community": event.community.name, "event": event.title},
+                    "new_event",
+                    context,
+                    headers={
+                        "List-Unsubscribe": f"<{unsubscribe}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                    connection=connection,
+                )
+            sent += 1
+    return sent

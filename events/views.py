@@ -1,0 +1,384 @@
+"""Attendee pages: event list and page, apply/cancel, my registrations, receipt, communities.
+
+Views are thin: parse input with a form, call `events.allocation`, render. Lists and the event
+page run a fixed number of queries whatever the number of ticket types and registrations.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import allocation, checkin_tokens
+from .allocation import RegistrationError
+from .forms import ApplyForm, EventFilterForm
+from .models import Community, Event, Membership, Registration, TicketType
+from .tasks import read_unsubscribe_token
+
+S = Registration.Status
+PER_PAGE = 20
+
+
+def _count(status_filter):
+    return Count("registrations", filter=status_filter)
+
+
+def events_with_figures(queryset):
+    """Events annotated with seats and live applicants (subqueries: no row multiplication)."""
+    seats = (
+        TicketType.objects.filter(event=OuterRef("pk"))
+        .values("event")
+        .annotate(total=Sum("capacity"))
+        .values("total")
+    )
+    applicants = (
+        Registration.objects.filter(event=OuterRef("pk"), status__in=Registration.LIVE_STATUSES)
+        .values("event")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return queryset.select_related("community").annotate(
+        seats=Coalesce(Subquery(seats, output_field=IntegerField()), Value(0)),
+        applicants=Coalesce(Subquery(applicants, output_field=IntegerField()), Value(0)),
+    )
+
+
+def event_list(request):
+    form = EventFilterForm(request.GET or None)
+    events = events_with_figures(form.filter(Event.objects.published()))
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    when = form.cleaned_data.get("when") if form.is_valid() else ""
+    return render(
+        request,
+        "events/event_list.html",
+        {"form": form, "page_obj": page, "events": page.object_list, "past": when == "past"},
+    )
+
+
+def _waitlist_position():
+    ahead = (
+        Registration.objects.filter(
+            ticket_type=OuterRef("ticket_type"),
+            status=S.WAITLISTED,
+            waitlist_rank__lt=OuterRef("waitlist_rank"),
+        )
+        .values("ticket_type")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+
+
+def _with_positions(queryset):
+    """Registrations with `waitlist_position` filled in by the same query."""
+    rows = list(queryset.annotate(position_annotated=_waitlist_position()))
+    for registration in rows:
+        registration.__dict__["waitlist_position"] = (
+            registration.position_annotated if registration.status == S.WAITLISTED else None
+        )
+    return rows
+
+
+def status_context(request, event, ticket_types=None):
+    """What the status box needs: your registration (or None), the ticket types, may you apply."""
+    user = request.user
+    registration = None
+    verified = False
+    if user.is_authenticated:
+        rows = _with_positions(
+            Registration.objects.filter(event=event, user=user)
+            .select_related("ticket_type")
+            .order_by("-applied_at", "-pk")[:1]
+        )
+        registration = rows[0] if rows else None
+        verified = allocation.has_verified_email(user)
+    if ticket_types is None:
+        ticket_types = _ticket_types(event)
+    now = timezone.now()
+    open_types = [
+        tt
+        for tt in ticket_types
+        if (tt.window_state(now) == "open" or (tt.is_lottery and tt.is_drawn))
+        and not event.has_started
+    ]
+    return {
+        "event": event,
+        "registration": registration,
+        "is_live": registration is not None and registration.is_live,
+        "ticket_types": ticket_types,
+        "open_types": open_types if event.status == Event.Status.PUBLISHED else [],
+        "verified": verified,
+    }
+
+
+def _ticket_types(event):
+    ticket_types = list(
+        event.ticket_types.annotate(
+            n_accepted=_count(Q(registrations__status=S.ACCEPTED)),
+            n_pending=_count(Q(registrations__status=S.PENDING)),
+            n_waitlisted=_count(Q(registrations__status=S.WAITLISTED)),
+        ).order_by("position", "pk")
+    )
+    for tt in ticket_types:
+        tt.n_applicants = tt.n_accepted + tt.n_pending + tt.n_waitlisted
+        tt.per_seat = round(tt.n_applicants / tt.capacity, 1) if tt.capacity else None
+        tt.event = event  # the window and lottery times render in the event's timezone
+    return ticket_types
+
+
+def _published_event(event_id):
+    return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
+
+
+def event_detail(request, event_id):
+    event = _published_event(event_id)
+    context = status_context(request, event)
+    participants = (
+        Registration.objects.filter(
+            event=event, show_in_list=True, status__in=[S.ACCEPTED, S.WAITLISTED, S.PENDING]
+        )
+        .select_related("user")
+        .only("status", "waitlist_rank", "applied_at", "user__display_name", "user__nickname")
+        .order_by("status", "waitlist_rank", "applied_at", "pk")
+    )
+    context["participants"] = [p for p in participants if p.user_id]
+    context["totals"] = {
+        "capacity": sum(tt.capacity for tt in context["ticket_types"]),
+        "applicants": sum(tt.n_applicants for tt in context["ticket_types"]),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+def _status_response(request, event):
+    if request.htmx:
+        return render(
+            request, "events/event_detail.html#status-box", status_context(request, event)
+        )
+    return redirect(event)
+
+
+def _status_message(registration) -> str:
+    if registration.status == S.ACCEPTED:
+        return _("You have a seat. Your receipt is %(receipt)s.") % {
+            "receipt": registration.receipt
+        }
+    if registration.status == S.WAITLISTED:
+        return _("All seats are taken: you are number %(n)s on the waitlist.") % {
+            "n": registration.waitlist_position
+        }
+    return _("Application received. Your receipt is %(receipt)s.") % {
+        "receipt": registration.receipt
+    }
+
+
+@require_POST
+def apply_view(request, event_id):
+    event = _published_event(event_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_absolute_url())
+    form = ApplyForm(request.POST, event=event)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    elif not allocation.has_verified_email(request.user):
+        messages.error(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Please verify your e-mail address before applying."),
+                reverse("account_email"),
+                _("Verify my e-mail address"),
+            ),
+        )
+    else:
+        try:
+            registration = allocation.apply(
+                form.cleaned_data["ticket_type"],
+                user=request.user,
+                show_in_list=form.cleaned_data["show_in_list"],
+                language=getattr(request, "LANGUAGE_CODE", ""),
+            )
+        except RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _status_message(registration))
+    return _status_response(request, event)
+
+
+def _own_registration(request, receipt):
+    return get_object_or_404(
+        Registration.objects.select_related("ticket_type", "event", "event__community"),
+        receipt=receipt,
+        user=request.user,
+    )
+
+
+@login_required
+def cancel_view(request, receipt):
+    """GET: the confirmation step (a page, or the status box with htmx). POST: cancel."""
+    registration = _own_registration(request, receipt)
+    event = registration.event
+    if request.method == "POST":
+        try:
+            allocation.cancel(registration, by=request.user)
+        except RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your registration is cancelled."))
+        return _status_response(request, event)
+    if not registration.is_live:
+        messages.info(request, _("This registration is already cancelled."))
+        return redirect(event)
+    template = "events/cancel_confirm.html"
+    if request.htmx:
+        template += "#confirm-box"
+    return render(request, template, {"registration": registration, "event": event})
+
+
+@login_required
+def me(request):
+    rows = _with_positions(
+        Registration.objects.filter(user=request.user)
+        .select_related("ticket_type", "event", "event__community")
+        .order_by("event__starts_at", "pk")
+    )
+    now = timezone.now()
+    upcoming = [r for r in rows if r.event.ends_at >= now]
+    past = [r for r in rows if r.event.ends_at < now][::-1]
+    return render(request, "events/me.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def receipt(request, receipt):
+    rows = _with_positions(
+        Registration.objects.filter(receipt=receipt, user=request.user).select_related(
+            "ticket_type", "event", "event__community"
+        )
+    )
+    if not rows:
+        raise Http404
+    registration = rows[0]
+    context = {"registration": registration, "event": registration.event, "qr_svg": None}
+    if registration.status == S.ACCEPTED:
+        import segno
+
+        url = request.build_absolute_uri(
+            reverse("events:checkin", args=[checkin_tokens.make_token(registration)])
+        )
+        context["checkin_url"] = url
+        context["qr_svg"] = segno.make(url, error="m").svg_inline(
+            scale=4, border=2, omitsize=True, title=_("Check-in code")
+        )
+    return render(request, "events/receipt.html", context)
+
+
+def checkin(request, token):
+    """Placeholder for the door scanner (the back-office issue replaces it).
+
+    Anyone but an organiser of the event gets a 404; an organiser lands on the registration in
+    the back office.
+    """
+    # TODO(back office): the real check-in screen.
+    try:
+        registration_id = checkin_tokens.read_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), pk=registration_id
+    )
+    user = request.user
+    if not (
+        user.is_authenticated
+        and user.is_staff
+        and (
+            user.is_superuser or registration.event.community.organisers.filter(pk=user.pk).exists()
+        )
+    ):
+        raise Http404
+    return redirect("admin:events_registration_change", registration.pk)
+
+
+def community_detail(request, slug):
+    community = get_object_or_404(
+        Community.objects.annotate(n_members=Count("memberships")), slug=slug
+    )
+    now = timezone.now()
+    published = Event.objects.published().filter(community=community)
+    upcoming = list(events_with_figures(published.upcoming(now)))
+    past_page = Paginator(events_with_figures(published.past(now)), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    membership = None
+    if request.user.is_authenticated:
+        membership = Membership.objects.filter(community=community, user=request.user).first()
+    return render(
+        request,
+        "events/community_detail.html",
+        {
+            "community": community,
+            "upcoming": upcoming,
+            "page_obj": past_page,
+            "past": past_page.object_list,
+            "membership": membership,
+        },
+    )
+
+
+@require_POST
+@login_required
+def community_membership(request, slug, action):
+    community = get_object_or_404(Community, slug=slug)
+    user = request.user
+    if action == "join":
+        Membership.objects.get_or_create(
+            community=community,
+            user=user,
+            defaults={"language": getattr(request, "LANGUAGE_CODE", "") or "ja"},
+        )
+        messages.success(request, _("You joined %(name)s.") % {"name": community.name})
+    elif action == "leave":
+        Membership.objects.filter(community=community, user=user).delete()
+        messages.success(request, _("You left %(name)s.") % {"name": community.name})
+    elif action == "notify":
+        on = request.POST.get("notify") == "1"
+        updated = Membership.objects.filter(community=community, user=user).update(
+            notify_new_events=on
+        )
+        if updated:
+            messages.success(
+                request,
+                _("We will e-mail you new events.") if on else _("No more new-event e-mails."),
+            )
+    else:
+        raise Http404
+    return redirect(community)
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
+def unsubscribe(request, token):
+    membership_id = read_unsubscribe_token(token)
+    membership = get_object_or_404(
+        Membership.objects.select_related("community"), pk=membership_id or 0
+    )
+    done = False
+    if request.method == "POST":
+        with transaction.atomic():
+            Membership.objects.filter(pk=membership.pk).update(notify_new_events=False)
+        done = True
+    return render(
+        request,
+        "events/unsubscribe.html",
+        {"membership": membership, "community": membership.community, "done": done},
+    )

@@ -1,0 +1,14 @@
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    # The database cache (used when REDIS_URL is unset) needs its table; make it part of
+    # `migrate` so no deployment can forget it. A no-op with any other cache backend.
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = []
+
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

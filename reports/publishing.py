@@ -1,0 +1,167 @@
+"""The report workflow: assemble a draft from the event, publish, unpublish, refresh the figures.
+
+Views and the admin call these functions and only translate `ReportError` into a message.
+"""
+
+import io
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from events.audit import log
+from talks.models import Talk
+
+from . import figures as figures_module
+from .models import Report, TalkSummary
+
+COVER_MAX_BYTES = 5 * 1024 * 1024
+COVER_MAX_WIDTH = 1600
+COVER_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+COVER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+class ReportError(Exception):
+    """A user-facing reason why a report change was refused."""
+
+
+def draft_body() -> str:
+    """The organiser's part of the draft: headings to fill in (the rest is assembled)."""
+    return "\n\n".join(
+        [
+            "## " + _("The day"),
+            _("How the evening went: the room, the questions, the mood."),
+            "## " + _("Thanks"),
+            _("Thank you to the speakers, the venue and everyone who came."),
+        ]
+    )
+
+
+def create_draft(event, *, by) -> Report:
+    """A draft report for the event, pre-filled: title, lead, figures, one summary per talk.
+
+    The programme, the slides and the approved participants' materials are read live from the
+    event on the report page; the figures are computed now and frozen again at publication.
+    """
+    with transaction.atomic():
+        if Report.objects.filter(event=event).exists():
+            raise ReportError(_("This event already has a report."))
+        report = Report.objects.create(
+            event=event,
+            title=_("%(event)s report") % {"event": event.title},
+            lead=event.catch,
+            body=draft_body(),
+            figures=figures_module.compute(event),
+            figures_taken_at=timezone.now(),
+            last_edited_by=by,
+        )
+        ensure_talk_summaries(report)
+        log(event, by, "report.create_draft", report)
+    return report
+
+
+def ensure_talk_summaries(report) -> int:
+    """A placeholder summary for every talk of the event that has none yet."""
+    have = set(report.talk_summaries.values_list("talk_id", flat=True))
+    missing = [
+        TalkSummary(report=report, talk_id=talk_id)
+        for talk_id in Talk.objects.filter(event_id=report.event_id)
+        .order_by("position", "starts_at", "pk")
+        .values_list("pk", flat=True)
+        if talk_id not in have
+    ]
+    TalkSummary.objects.bulk_create(missing)
+    return len(missing)
+
+
+def publish(report, *, by) -> Report:
+    """Publish, freezing the figures. Refuses an event that has not ended and an empty title."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("event").get(pk=report.pk)
+        if not report.event.has_ended:
+            raise ReportError(
+                _("The event has not ended yet; publish its report after %(end)s.")
+                % {
+                    "end": timezone.localtime(report.event.ends_at, report.event.tzinfo).strftime(
+                        "%Y-%m-%d %H:%M"
+                    )
+                }
+            )
+        if not report.title.strip():
+            raise ReportError(_("Give the report a title before publishing it."))
+        now = timezone.now()
+        report.figures = figures_module.compute(report.event)
+        report.figures_taken_at = now
+        report.status = Report.Status.PUBLISHED
+        report.published_at = report.published_at or now
+        report.last_edited_by = by
+        report.save()
+        log(report.event, by, "report.publish", report)
+    return report
+
+
+def unpublish(report, *, by) -> Report:
+    """Back to draft: readers get a 404 again. The first publication date is kept."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("event").get(pk=report.pk)
+        if not report.is_published:
+            raise ReportError(_("This report is not published."))
+        report.status = Report.Status.DRAFT
+        report.last_edited_by = by
+        report.save(update_fields=["status", "last_edited_by", "updated_at"])
+        log(report.event, by, "report.unpublish", report)
+    return report
+
+
+def refresh_figures(report, *, by) -> Report:
+    """Take the figures again (after late check-ins, say); adds summaries for new talks."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("event").get(pk=report.pk)
+        report.figures = figures_module.compute(report.event)
+        report.figures_taken_at = timezone.now()
+        report.last_edited_by = by
+        report.save(update_fields=["figures", "figures_taken_at", "last_edited_by", "updated_at"])
+        ensure_talk_summaries(report)
+        log(report.event, by, "report.refresh_figures", report)
+    return report
+
+
+def prepare_cover(upload) -> ContentFile:
+    """Check an uploaded cover by its content, then re-encode it at most 1600 px wide.
+
+    Re-encoding also drops EXIF data (camera, GPS) the organiser may not mean to publish.
+    """
+    if upload.size is not None and upload.size > COVER_MAX_BYTES:
+        raise ReportError(
+            _("The cover image is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": COVER_MAX_BYTES // 1024 // 1024}
+        )
+    not_an_image = ReportError(_("The cover must be a JPEG, PNG or WebP image."))
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in COVER_FORMATS:
+                raise not_an_image
+            if probe.width * probe.height > COVER_MAX_PIXELS:
+                raise ReportError(_("The cover image has too many pixels."))
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            fmt = image.format
+            image = ImageOps.exif_transpose(image)
+            if image.width > COVER_MAX_WIDTH:
+                height = round(image.height * COVER_MAX_WIDTH / image.width)
+                image = image.resize((COVER_MAX_WIDTH, height), Image.Resampling.LANCZOS)
+            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            options = {"quality": 85, "optimize": True} if fmt in ("JPEG", "WEBP") else {}
+            image.save(out, format=fmt, **options)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_an_image from None
+    stem = PurePath(getattr(upload, "name", "") or "cover").stem[:60] or "cover"
+    return ContentFile(out.getvalue(), name=f"{stem}.{COVER_FORMATS[fmt]}")

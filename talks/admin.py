@@ -1,0 +1,203 @@
+"""Back office for talks, speakers and participants' materials.
+
+Talks are edited as an inline of the event (ordered by number) and, for their speakers, on
+their own page. Materials have a moderation list; approving and rejecting go through
+talks.materials, never by writing the flag here.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.admin_scope import (
+    OrganiserScopedAdmin,
+    OrganiserScopedInline,
+    organised_communities,
+    register_event_inline,
+)
+
+from . import materials
+from .models import Material, Speaker, Talk, TalkSpeaker
+from .providers import recognise
+
+
+def _organises_something(user) -> bool:
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.organised_communities.exists())
+    )
+
+
+class TalkInline(OrganiserScopedInline, admin.TabularInline):
+    model = Talk
+    fields = [
+        "position",
+        "title",
+        "kind",
+        "starts_at",
+        "duration_minutes",
+        "slides_url",
+        "video_url",
+    ]
+    ordering = ["position", "starts_at", "pk"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("Talks (in order of the number; edit speakers on the talk's page)")
+
+
+register_event_inline(TalkInline)
+
+
+class TalkSpeakerInline(OrganiserScopedInline, admin.TabularInline):
+    model = TalkSpeaker
+    fields = ["position", "speaker"]
+    ordering = ["position", "pk"]
+    autocomplete_fields = ["speaker"]
+    extra = 1
+
+
+@admin.register(Talk)
+class TalkAdmin(OrganiserScopedAdmin):
+    community_lookup = "event__community"
+    list_display = ["title", "event", "kind", "position", "starts_at"]
+    list_filter = ["kind"]
+    list_select_related = ["event"]
+    search_fields = ["title", "speakers__name"]
+    ordering = ["-event__starts_at", "position", "pk"]
+    inlines = [TalkSpeakerInline]
+    fields = [
+        "event",
+        "title",
+        "kind",
+        "position",
+        "starts_at",
+        "duration_minutes",
+        "language",
+        "abstract",
+        "slides_url",
+        "video_url",
+    ]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    """Speakers belong to no community: any organiser may look them up and add one."""
+
+    list_display = ["name", "affiliation", "user", "talk_count"]
+    search_fields = ["name", "affiliation", "x_username", "user__nickname"]
+    raw_id_fields = ["user"]
+    ordering = ["name", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").annotate(_talks=Count("talks"))
+
+    @admin.display(description=_("talks"), ordering="_talks")
+    def talk_count(self, obj):
+        return obj._talks
+
+    def has_module_permission(self, request):
+        return _organises_something(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return _organises_something(request.user)
+
+    def has_add_permission(self, request):
+        return _organises_something(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class PendingFilter(admin.SimpleListFilter):
+    title = _("moderation")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Pending")), ("approved", _("Approved"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(approved=False)
+        if self.value() == "approved":
+            return queryset.filter(approved=True)
+        return queryset
+
+
+@admin.register(Material)
+class MaterialAdmin(OrganiserScopedAdmin):
+    community_lookup = "event__community"
+    list_display = ["title", "link", "kind", "event", "submitted_by", "status", "created_at"]
+    list_display_links = ["title"]
+    list_filter = [PendingFilter, "kind"]
+    list_select_related = ["event", "submitted_by"]
+    search_fields = ["title", "url", "submitted_by__nickname"]
+    date_hierarchy = "created_at"
+    actions = ["approve_selected", "reject_selected"]
+    fields = ["event", "talk", "kind", "url", "title", "submitted_by", "approved", "approved_by"]
+    readonly_fields = ["submitted_by", "approved", "approved_by"]
+
+    ordering = ["approved", "-created_at", "-pk"]  # pending first
+
+    @admin.display(description=_("link"))
+    def link(self, obj):
+        link = recognise(obj.url)
+        if not link.url:  # not http(s): written around the validators; never a live href
+            return obj.url
+        return format_html(
+            '<a href="{}" rel="nofollow noopener noreferrer" target="_blank">{}</a>',
+            link.url,
+            link.label or link.url,
+        )
+
+    @admin.display(description=_("status"), ordering="approved")
+    def status(self, obj):
+        return _("Approved") if obj.approved else _("Pending")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "talk" and not request.user.is_superuser:
+            kwargs["queryset"] = Talk.objects.filter(
+                event__community__in=organised_communities(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.submitted_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Added by an organiser in the back office: no need to moderate it again.
+            materials.approve([obj], by=request.user)
+
+    @admin.action(description=_("Approve selected materials"))
+    def approve_selected(self, request, queryset):
+        try:
+            count = materials.approve(queryset, by=request.user)
+        except materials.MaterialError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d material approved.", "%(count)d materials approved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reject (delete) selected materials"))
+    def reject_selected(self, request, queryset):
+        try:
+            count = materials.reject(queryset, by=request.user)
+        except materials.MaterialError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d material rejected.", "%(count)d materials rejected.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

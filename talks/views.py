@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Event
+
+from . import materials
+from .forms import MaterialForm
+from .models import Material, Speaker, Talk
+from .queries import approved_materials, speakers_prefetch
+
+
+def talk_detail(request, event_id, talk_id):
+    event = get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
+    talk = get_object_or_404(
+        Talk.objects.filter(event=event).prefetch_related(
+            speakers_prefetch(),
+            Prefetch("materials", queryset=approved_materials(), to_attr="approved_materials"),
+        ),
+        pk=talk_id,
+    )
+    return render(request, "talks/talk_detail.html", {"event": event, "talk": talk})
+
+
+def speaker_detail(request, speaker_id):
+    speaker = get_object_or_404(Speaker.objects.select_related("user"), pk=speaker_id)
+    talks = (
+        Talk.objects.filter(speakers=speaker, event__in=Event.objects.published())
+        .select_related("event")
+        .prefetch_related(speakers_prefetch())
+        .order_by("-event__starts_at", "position", "pk")
+    )
+    page = Paginator(talks, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "talks/speaker_detail.html",
+        {"speaker": speaker, "page_obj": page, "talks": page.object_list},
+    )
+
+
+@require_POST
+def submit_material(request, event_id):
+    event = get_object_or_404(Event.objects.published(), pk=event_id)
+    if not request.user.is_authenticated:
+        messages.error(request, _("Log in to share a link."))
+        return redirect(f"{reverse('account_login')}?next={event.get_absolute_url()}")
+    form = MaterialForm(request.POST, event=event)
+    notice = None
+    if form.is_valid():
+        try:
+            materials.submit(
+                event,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                url=form.cleaned_data["url"],
+                title=form.cleaned_data["title"],
+                talk=form.cleaned_data.get("talk"),
+            )
+        except materials.MaterialError as exc:
+            form.add_error(None, str(exc))
+        else:
+            notice = _("Thank you! Your link will appear here once an organiser approves it.")
+            form = MaterialForm(event=event)
+    if request.htmx:
+        context = {
+            "event": event,
+            "form": form,
+            "notice": notice,
+            "pending": pending_of(event, request.user),
+        }
+        return render(request, "talks/event_materials.html#submit-form", context)
+    if notice:
+        messages.success(request, notice)
+    else:
+        messages.error(request, form.error_text())
+    # Back to the top of the event page, where the message shows.
+    return redirect(event)
+
+
+def pending_of(event, user):
+    """The user's own submissions still waiting for approval, so they know it arrived."""
+    return list(
+        Material.objects.filter(event=event, submitted_by=user, approved=False).order_by(
+            "-created_at", "-pk"
+        )
+    )

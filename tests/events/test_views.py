@@ -1,0 +1,505 @@
+import datetime as dt
+import re
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from events import allocation, checkin_tokens
+from events.models import Event, Membership, Registration, TicketType
+from events.tasks import unsubscribe_token
+from tests.factories import (
+    CommunityFactory,
+    EventFactory,
+    RegistrationFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Registration.Status
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def member(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def apply_url(event):
+    return reverse("events:apply", args=[event.pk])
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# -- event list ---------------------------------------------------------------------------
+
+
+def test_event_list_shows_upcoming_not_drafts_or_past(client):
+    upcoming = EventFactory(title="Upcoming one")
+    EventFactory(title="Draft one", status=Event.Status.DRAFT)
+    EventFactory(
+        title="Past one",
+        starts_at=timezone.now() - dt.timedelta(days=30),
+        ends_at=timezone.now() - dt.timedelta(days=30, hours=-2),
+    )
+    response = client.get(reverse("events:event_list"), **EN)
+    assert [e.pk for e in response.context["events"]] == [upcoming.pk]
+
+
+def test_event_list_past_tab_lists_newest_first(client):
+    old, recent = (
+        EventFactory(
+            starts_at=timezone.now() - dt.timedelta(days=days),
+            ends_at=timezone.now() - dt.timedelta(days=days, hours=-2),
+        )
+        for days in (60, 10)
+    )
+    response = client.get(reverse("events:event_list"), {"when": "past"})
+    assert [e.pk for e in response.context["events"]] == [recent.pk, old.pk]
+
+
+@pytest.mark.parametrize("field", ["title", "catch", "description", "venue_name"])
+def test_event_list_search_matches_field(client, field):
+    hit = EventFactory(
+        **{field: "Kubernetes deep dive" if field != "venue_name" else "Kubernetes Hall"}
+    )
+    EventFactory()
+    response = client.get(reverse("events:event_list"), {"q": "kubernetes"})
+    assert [e.pk for e in response.context["events"]] == [hit.pk]
+
+
+def test_event_list_filters_by_community_month_and_format(client):
+    community = CommunityFactory(slug="rust-tokyo")
+    starts = (timezone.now() + dt.timedelta(days=40)).replace(hour=10)
+    online = EventFactory(
+        community=community,
+        online_url="https://example.com/live",
+        venue_name="",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+    )
+    EventFactory(community=community)  # offline, earlier month
+    EventFactory(online_url="https://example.com/other", venue_name="")  # other community
+    month = timezone.localtime(starts).strftime("%Y-%m")
+    response = client.get(
+        reverse("events:event_list"),
+        {"community": "rust-tokyo", "month": month, "format": "online"},
+    )
+    assert [e.pk for e in response.context["events"]] == [online.pk]
+
+
+def test_event_list_is_paginated(client):
+    EventFactory.create_batch(21)
+    first = client.get(reverse("events:event_list"))
+    second = client.get(reverse("events:event_list"), {"page": 2})
+    assert (len(first.context["events"]), len(second.context["events"])) == (20, 1)
+
+
+def test_event_list_empty_state(client):
+    response = client.get(reverse("events:event_list"), {"q": "nothing"}, **EN)
+    assert "No events match" in response.text
+
+
+@pytest.mark.parametrize("registrations", [1, 300])
+def test_event_list_query_count_is_constant(client, django_assert_num_queries, registrations):
+    tt = TicketTypeFactory(capacity=50)
+    TicketTypeFactory(event=tt.event, name="Second", capacity=5)
+    EventFactory()
+    RegistrationFactory.create_batch(registrations, ticket_type=tt)
+    # session-less anonymous request: events + count + community choices
+    with django_assert_num_queries(3):
+        response = client.get(reverse("events:event_list"))
+    assert response.status_code == 200
+
+
+# -- event page ---------------------------------------------------------------------------
+
+
+def test_event_detail_shows_counts_and_per_seat(client):
+    tt = TicketTypeFactory(capacity=2, name="General")
+    RegistrationFactory.create_batch(2, ticket_type=tt, status=S.ACCEPTED)
+    RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=1)
+    response = client.get(tt.event.get_absolute_url(), **EN)
+    (shown,) = response.context["ticket_types"]
+    assert (shown.n_accepted, shown.n_pending, shown.n_waitlisted, shown.per_seat) == (2, 0, 1, 1.5)
+
+
+def test_event_detail_times_are_in_event_timezone(client):
+    starts = dt.datetime(2030, 6, 7, 10, 0, tzinfo=dt.UTC)
+    event = EventFactory(
+        starts_at=starts, ends_at=starts + dt.timedelta(hours=2), timezone="Europe/Paris"
+    )
+    response = client.get(event.get_absolute_url(), **EN)
+    assert "12:00–14:00" in response.text
+
+
+def test_event_detail_draft_is_404(client):
+    event = EventFactory(status=Event.Status.DRAFT)
+    assert client.get(event.get_absolute_url()).status_code == 404
+
+
+def test_event_detail_participant_list_only_who_agreed(client):
+    tt = TicketTypeFactory()
+    shown = RegistrationFactory(ticket_type=tt, user=UserFactory(display_name="Visible Person"))
+    RegistrationFactory(
+        ticket_type=tt, show_in_list=False, user=UserFactory(display_name="Hidden Person")
+    )
+    RegistrationFactory(
+        ticket_type=tt, status=S.CANCELLED, user=UserFactory(display_name="Gone Person")
+    )
+    response = client.get(tt.event.get_absolute_url(), **EN)
+    assert [p.pk for p in response.context["participants"]] == [shown.pk]
+    assert "Hidden Person" not in response.text
+
+
+def test_event_detail_markdown_is_inert(client):
+    event = EventFactory(
+        description='<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror="alert(1)">'
+    )
+    response = client.get(event.get_absolute_url())
+    assert "<script>alert" not in response.text
+    assert 'href="javascript:' not in response.text
+    assert 'onerror="alert(1)">' not in response.text
+
+
+def test_event_detail_status_box_says_waitlist_position(client, member):
+    tt = TicketTypeFactory(capacity=0)
+    RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=1)
+    RegistrationFactory(ticket_type=tt, status=S.CANCELLED, waitlist_rank=2)
+    RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=3, user=member)
+    response = client.get(tt.event.get_absolute_url(), **EN)
+    assert "Waitlist #2" in response.text
+
+
+def test_event_detail_status_box_says_awaiting_lottery_in_event_time(client, member):
+    lottery_at = dt.datetime(2031, 6, 4, 15, 0, tzinfo=dt.UTC)  # 5 June 0:00 in Tokyo
+    event = EventFactory(
+        starts_at=lottery_at + dt.timedelta(days=3),
+        ends_at=lottery_at + dt.timedelta(days=3, hours=2),
+    )
+    tt = TicketTypeFactory(event=event, lottery=True, closes_at=lottery_at, lottery_at=lottery_at)
+    RegistrationFactory(ticket_type=tt, status=S.PENDING, user=member)
+    response = client.get(event.get_absolute_url(), **EN)
+    assert re.search(
+        r"Awaiting the lottery on June 5, 2031, (midnight|0:00|12 a\.m\.)", response.text
+    )
+
+
+def test_event_detail_unverified_user_sees_verify_link(client):
+    client.force_login(UserFactory(verified=False))
+    tt = TicketTypeFactory()
+    response = client.get(tt.event.get_absolute_url(), **EN)
+    assert "Please verify your e-mail address before applying." in response.text
+    assert reverse("account_email") in response.text
+
+
+@pytest.mark.parametrize("registrations", [1, 300])
+def test_event_detail_query_count_is_constant(
+    client, member, django_assert_num_queries, registrations
+):
+    tt = TicketTypeFactory(capacity=100)
+    TicketTypeFactory(event=tt.event, lottery=True, name="Lottery")
+    RegistrationFactory.create_batch(registrations, ticket_type=tt)
+    RegistrationFactory(ticket_type=tt, user=member, status=S.WAITLISTED, waitlist_rank=1)
+    client.get("/")  # warm the session
+    # session, user, event, ticket types, your registration, verified?, participants,
+    # and the talks/reports template tags: programme, materials, report link
+    with django_assert_num_queries(10):
+        response = client.get(tt.event.get_absolute_url())
+    assert response.status_code == 200
+
+
+# -- apply --------------------------------------------------------------------------------
+
+
+def test_apply_accepts_and_redirects_with_message(client, member):
+    tt = TicketTypeFactory(capacity=1)
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+    registration = Registration.objects.get(user=member)
+    assert registration.status == S.ACCEPTED
+    assert messages_of(response) == [f"You have a seat. Your receipt is {registration.receipt}."]
+
+
+def test_apply_with_htmx_returns_status_box_only(client, member):
+    tt = TicketTypeFactory(capacity=0)
+    response = client.post(
+        apply_url(tt.event), {"ticket_type": tt.pk}, HTTP_HX_REQUEST="true", **EN
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="status-box"')
+    assert "Waitlist #1" in response.text
+    assert "All seats are taken: you are number 1 on the waitlist." in response.text
+
+
+def test_apply_twice_says_already_registered(client, member):
+    tt = TicketTypeFactory()
+    client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True)
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+    assert messages_of(response) == ["You are already registered for this event."]
+    assert Registration.objects.filter(user=member).count() == 1
+
+
+def test_apply_with_ticket_type_of_another_event_is_refused(client, member):
+    tt = TicketTypeFactory()
+    foreign = TicketTypeFactory()
+    response = client.post(apply_url(tt.event), {"ticket_type": foreign.pk}, follow=True, **EN)
+    assert messages_of(response) == ["Choose one of this event’s ticket types."]
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["", "abc", "999999"])
+def test_apply_with_bad_ticket_type_value_changes_nothing(client, member, value):
+    tt = TicketTypeFactory()
+    response = client.post(apply_url(tt.event), {"ticket_type": value}, follow=True)
+    assert response.status_code == 200
+    assert Registration.objects.count() == 0
+
+
+def test_apply_to_closed_window_says_closed(client, member):
+    tt = TicketTypeFactory(
+        opens_at=timezone.now() - dt.timedelta(days=3),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+    assert messages_of(response) == ["Applications for “General” are closed."]
+    assert Registration.objects.count() == 0
+
+
+def test_apply_to_cancelled_event_says_cancelled(client, member):
+    tt = TicketTypeFactory(event=EventFactory(status=Event.Status.CANCELLED))
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+    assert messages_of(response) == ["This event was cancelled; applications are closed."]
+    assert Registration.objects.count() == 0
+
+
+def test_apply_to_draft_event_is_404(client, member):
+    tt = TicketTypeFactory(event=EventFactory(status=Event.Status.DRAFT))
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk})
+    assert response.status_code == 404
+    assert Registration.objects.count() == 0
+
+
+def test_apply_without_verified_email_links_to_verify(client):
+    client.force_login(UserFactory(verified=False))
+    tt = TicketTypeFactory()
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+    assert "Please verify your e-mail address before applying." in response.text
+    assert f'<a href="{reverse("account_email")}">Verify my e-mail address</a>' in response.text
+    assert Registration.objects.count() == 0
+
+
+def test_apply_anonymous_redirects_to_login(client):
+    tt = TicketTypeFactory()
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert Registration.objects.count() == 0
+
+
+def test_apply_get_is_not_allowed(client, member):
+    tt = TicketTypeFactory()
+    assert client.get(apply_url(tt.event)).status_code == 405
+
+
+def test_apply_requires_csrf_token(member):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(member)
+    tt = TicketTypeFactory()
+    assert csrf_client.post(apply_url(tt.event), {"ticket_type": tt.pk}).status_code == 403
+    assert Registration.objects.count() == 0
+
+
+# -- cancel -------------------------------------------------------------------------------
+
+
+def test_cancel_get_shows_confirmation_and_changes_nothing(client, member):
+    registration = RegistrationFactory(user=member)
+    response = client.get(reverse("events:cancel", args=[registration.receipt]), **EN)
+    assert "Yes, cancel my registration" in response.text
+    registration.refresh_from_db()
+    assert registration.status == S.ACCEPTED
+
+
+def test_cancel_post_cancels_and_promotes(client, member):
+    tt = TicketTypeFactory(capacity=1)
+    mine = RegistrationFactory(ticket_type=tt, user=member)
+    waiting = RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=1)
+    response = client.post(reverse("events:cancel", args=[mine.receipt]), follow=True, **EN)
+    assert messages_of(response) == ["Your registration is cancelled."]
+    waiting.refresh_from_db()
+    assert waiting.status == S.ACCEPTED
+
+
+def test_cancel_with_htmx_returns_status_box(client, member):
+    registration = RegistrationFactory(user=member)
+    response = client.post(
+        reverse("events:cancel", args=[registration.receipt]), HTTP_HX_REQUEST="true", **EN
+    )
+    assert response.text.lstrip().startswith('<section id="status-box"')
+    assert "Cancelled" in response.text
+
+
+def test_cancel_someone_elses_registration_is_404(client, member):
+    registration = RegistrationFactory()
+    for method in (client.get, client.post):
+        assert method(reverse("events:cancel", args=[registration.receipt])).status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == S.ACCEPTED
+
+
+# -- me and receipt -----------------------------------------------------------------------
+
+
+def test_me_lists_upcoming_first_then_past(client, member):
+    later = RegistrationFactory(
+        user=member,
+        ticket_type=TicketTypeFactory(
+            event=EventFactory(
+                starts_at=timezone.now() + dt.timedelta(days=30),
+                ends_at=timezone.now() + dt.timedelta(days=30, hours=2),
+            )
+        ),
+    )
+    sooner = RegistrationFactory(user=member)
+    past_event = EventFactory(
+        starts_at=timezone.now() - dt.timedelta(days=5),
+        ends_at=timezone.now() - dt.timedelta(days=5, hours=-2),
+    )
+    past = RegistrationFactory(
+        user=member,
+        ticket_type=TicketTypeFactory(
+            event=past_event, opens_at=past_event.starts_at - dt.timedelta(days=9)
+        ),
+    )
+    RegistrationFactory()  # someone else's
+    response = client.get(reverse("events:me"))
+    assert [r.pk for r in response.context["upcoming"]] == [sooner.pk, later.pk]
+    assert [r.pk for r in response.context["past"]] == [past.pk]
+
+
+def test_me_requires_login(client):
+    assert client.get(reverse("events:me")).status_code == 302
+
+
+def test_receipt_has_qr_with_signed_checkin_url_not_bare_receipt(client, member):
+    registration = RegistrationFactory(user=member)
+    response = client.get(registration.get_absolute_url(), **EN)
+    token = response.context["checkin_url"].rstrip("/").rsplit("/", 1)[1]
+    assert checkin_tokens.read_token(token) == registration.pk
+    assert registration.receipt not in token
+    assert "<svg" in response.text
+    assert ' style="' not in response.context["qr_svg"]
+
+
+def test_checkin_token_forged_is_rejected():
+    with pytest.raises(signing.BadSignature):
+        checkin_tokens.read_token("1:forged:token")
+
+
+def test_receipt_of_someone_else_is_404(client, member):
+    registration = RegistrationFactory()
+    assert client.get(registration.get_absolute_url()).status_code == 404
+
+
+def test_receipt_waitlisted_has_no_qr(client, member):
+    registration = RegistrationFactory(user=member, status=S.WAITLISTED, waitlist_rank=1)
+    response = client.get(registration.get_absolute_url())
+    assert response.context["qr_svg"] is None
+
+
+def test_checkin_placeholder_is_404_for_non_organisers(client, member):
+    registration = RegistrationFactory()
+    url = reverse("events:checkin", args=[checkin_tokens.make_token(registration)])
+    assert client.get(url).status_code == 404
+
+
+# -- communities --------------------------------------------------------------------------
+
+
+def test_community_page_lists_its_events(client):
+    event = EventFactory()
+    EventFactory()
+    response = client.get(event.community.get_absolute_url())
+    assert [e.pk for e in response.context["upcoming"]] == [event.pk]
+
+
+def test_community_join_notify_toggle_and_leave(client, member):
+    community = CommunityFactory()
+
+    def post(action, **data):
+        url = reverse("events:community_membership", args=[community.slug, action])
+        return client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+
+    post("join")
+    membership = Membership.objects.get(user=member, community=community)
+    assert (membership.notify_new_events, membership.language) == (True, "en")
+    post("notify", notify="0")
+    membership.refresh_from_db()
+    assert membership.notify_new_events is False
+    post("leave")
+    assert Membership.objects.filter(user=member).count() == 0
+
+
+def test_unsubscribe_link_post_turns_off_mails(client):
+    membership = Membership.objects.create(community=CommunityFactory(), user=UserFactory())
+    url = reverse("events:unsubscribe", args=[unsubscribe_token(membership)])
+    assert client.get(url).status_code == 200
+    membership.refresh_from_db()
+    assert membership.notify_new_events is True  # GET changes nothing (link scanners)
+    client.post(url)
+    membership.refresh_from_db()
+    assert membership.notify_new_events is False
+
+
+def test_unsubscribe_forged_token_is_404(client):
+    assert client.get(reverse("events:unsubscribe", args=["1:forged"])).status_code == 404
+
+
+# -- home and account deletion --------------------------------------------------------------
+
+
+def test_home_lists_upcoming_events(client):
+    event = EventFactory(title="Tokyo Rust #3")
+    response = client.get("/", **EN)
+    assert [e.pk for e in response.context["upcoming_events"]] == [event.pk]
+
+
+def test_delete_account_cancels_and_promotes_waitlist(client):
+    user = UserFactory()
+    tt = TicketTypeFactory(capacity=1)
+    mine = RegistrationFactory(ticket_type=tt, user=user)
+    waiting = RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=1)
+    client.force_login(user)
+    client.post(reverse("delete_account"), {"confirm": user.nickname})
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (mine.status, mine.user_id, waiting.status) == (S.CANCELLED, None, S.ACCEPTED)
+
+
+def test_status_box_ticket_type_field_is_not_shown_for_full_lottery_after_close(client, member):
+    tt = TicketTypeFactory(
+        lottery=True,
+        opens_at=timezone.now() - dt.timedelta(days=3),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    response = client.get(tt.event.get_absolute_url(), **EN)
+    assert 'name="ticket_type"' not in response.text
+    assert "Applications are not open." in response.text
+    assert TicketType.objects.count() == 1
+
+
+def test_allocation_error_in_apply_changes_nothing_for_approval_after_start(client, member):
+    tt = TicketTypeFactory(approval=True)
+    Event.objects.filter(pk=tt.event_id).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+    assert messages_of(response) == ["This event has already started; applications are closed."]
+    assert allocation.Registration.objects.count() == 0
