@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -42,6 +43,12 @@ def switch_language(request, code):
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages (the admin's) that do not link the SVG icon.
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @require_GET
