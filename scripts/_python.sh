@@ -13,7 +13,7 @@ if [ -z "${UV_PYTHON:-}" ]; then
   for candidate in python3.13 python3.12 \
       "$(pyenv root 2>/dev/null)/versions/3.13.0/bin/python3.13" \
       "$HOME/.pyenv/versions/3.13.0/bin/python3.13"; do
-    if path=$(command -v "$candidate" 2>/dev/null) && "$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+    if path=$(command -v "$candidate" 2>/dev/null) && "$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
       export UV_PYTHON="$path"
       break
     fi
