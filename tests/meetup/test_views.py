@@ -61,11 +61,15 @@ def test_not_found_page_uses_site_layout(client):
 
 
 def test_server_error_page_renders_without_request():
+    from django.utils import translation
+
     from meetup.errors import server_error
 
-    response = server_error(None)
+    with translation.override("en"):
+        response = server_error(None)
     assert response.status_code == 500
-    assert b"Something went wrong" in response.content
+    assert b'<html lang="en">' in response.content
+    assert b"Something went wrong on our side." in response.content
 
 
 @pytest.mark.django_db
