@@ -25,6 +25,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,6 +164,7 @@ def apply_call(port, event_id, tt_id, session_key, csrf):
             "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
             "X-CSRFToken": csrf,
             "Content-Type": "application/x-www-form-urlencoded",
+            "Accept-Language": "en",
         },
         body=f"ticket_type={tt_id}",
     )
@@ -187,8 +189,7 @@ def fire(ports, tt, cookies, clients):
     ]
     applied, apply_wall = burst(calls, clients)
     bare_calls = [
-        lambda p=ports[i % len(ports)]: request(p, "GET", "/bench/bare/")
-        for i in range(len(cookies))
+        partial(request, ports[i % len(ports)], "GET", "/bench/bare/") for i in range(len(cookies))
     ]
     bare, bare_wall = burst(bare_calls, clients)
     return applied, apply_wall, bare, bare_wall
@@ -202,7 +203,7 @@ def report(label, tt, applied, apply_wall, bare, bare_wall, *, expect) -> bool:
     counts = {s: rows.filter(status=s).count() for s in ("accepted", "waitlisted", "pending")}
     ranks = sorted(rows.filter(status="waitlisted").values_list("waitlist_rank", flat=True))
     errors = [s for s, _, _ in applied if s != 302]
-    latencies = [t for s, _, _ in applied if s == 302]
+    latencies = [t for s, t, _ in applied if s == 302]
     bare_errors = [s for s, _, _ in bare if s != 200]
     apply_rps = len(latencies) / apply_wall
     bare_rps = (len(bare) - len(bare_errors)) / bare_wall
@@ -217,7 +218,9 @@ def report(label, tt, applied, apply_wall, bare, bare_wall, *, expect) -> bool:
               f"   p99 {percentile(latencies, 99) * 1000:7.0f} ms")  # fmt: skip
     print(f"    bare view    {bare_rps:7.1f} req/s   (same servers, same client; errors {len(bare_errors)})")  # fmt: skip
     print(f"    ratio apply/bare requests/s: {apply_rps / bare_rps:.3f}", flush=True)
-    return counts == expect and not errors and (not ranks or ranks == list(range(1, len(ranks) + 1)))
+    return (
+        counts == expect and not errors and (not ranks or ranks == list(range(1, len(ranks) + 1)))
+    )
 
 
 def draw_and_report(tt, seats) -> bool:

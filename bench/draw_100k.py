@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import manage, production_env, recreate_database
+from bench.harness import database_name, machine_state, manage, production_env, recreate_database
 
-DATABASE = "meetup_bench_draw"
+DATABASE = database_name("draw")
 
 
 def setup_django():
@@ -158,6 +158,7 @@ def main():
     hashing = time.perf_counter() - started
 
     print(f"Lottery draw of {args.entries:,} entries on PostgreSQL, stored (one transaction)")
+    print(f"  {machine_state()}")
     print(f"  raw bulk UPDATE of the same rows : {raw:7.3f} s")
     print(f"  draw (lock, read, rank, store)   : {seconds:7.3f} s")
     print(f"    of which hashing and sorting   : {hashing:7.3f} s")

@@ -17,12 +17,13 @@ import argparse
 import signal
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import apply_burst  # noqa: E402
-from bench.harness import REDIS_URL, machine_state  # noqa: E402
+from bench import apply_burst
+from bench.harness import REDIS_URL, machine_state
 
 API_BURST = 5
 API_RATE = 0.01  # one request per 100 s: nothing refills during the check
@@ -37,9 +38,14 @@ def api_rate_check(ports, cookies) -> bool:
     for label, clients in (("one after another", 1), ("all at once", API_REQUESTS)):
         user = User.objects.order_by("pk")[len(label)]  # a different user, so a fresh bucket
         _, raw_key = create_key(user, f"bench {label}")
+        headers = {"X-API-Key": raw_key}
         calls = [
-            lambda p=ports[i % len(ports)]: apply_burst.request(
-                p, "GET", "/api/v2/events/?count=1", headers={"X-API-Key": raw_key}
+            partial(
+                apply_burst.request,
+                ports[i % len(ports)],
+                "GET",
+                "/api/v2/events/?count=1",
+                headers,
             )
             for i in range(API_REQUESTS)
         ]
@@ -57,7 +63,9 @@ def api_rate_check(ports, cookies) -> bool:
             flush=True,
         )
         if clients == 1:  # the sequential case must be exact; the concurrent one is reported
-            ok &= statuses.count(200) == API_BURST and statuses.count(429) == API_REQUESTS - API_BURST
+            ok &= (
+                statuses.count(200) == API_BURST and statuses.count(429) == API_REQUESTS - API_BURST
+            )
     return ok
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from . import allocation, backoffice, tasks, views_backoffice
 from .admin_scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
 from .allocation import RegistrationError
-from .forms_backoffice import MoveForm, TicketTypeForm
+from .forms_backoffice import CommunityAdminForm, EventAdminForm, MoveForm, TicketTypeForm
 from .models import AuditLog, Community, Event, Membership, Registration, TicketType
 
 admin.site.site_header = _("Meetup back office")
@@ -65,6 +65,7 @@ class RelatedOnly(admin.RelatedOnlyFieldListFilter):
 
 @admin.register(Community)
 class CommunityAdmin(OrganiserScopedAdmin):
+    form = CommunityAdminForm
     community_lookup = ""
     event_lookup = None
     list_display = ["name", "slug", "event_count"]
@@ -129,6 +130,7 @@ class TicketTypeInline(OrganiserScopedInline, admin.StackedInline):
 
 @admin.register(Event)
 class EventAdmin(OrganiserScopedAdmin):
+    form = EventAdminForm
     list_display = ["title", "community", "starts_at", "status", "dashboard_link"]
     list_filter = ["status", ("community", RelatedOnly)]
     search_fields = ["title", "catch", "venue_name"]

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import sys
+import time
 from functools import partial
 
 from django.db import connection, transaction
@@ -118,6 +121,7 @@ def _draw_locked(ticket_type, *, by, now) -> DrawSummary:
     tt.seats_at_draw = seats
     tt.save(update_fields=["entries_digest", "drawn_at", "seats_at_draw", "updated_at"])
 
+    _test_pause()
     accepted = min(seats, len(rows))
     log(
         tt.event,
@@ -137,6 +141,15 @@ def _draw_locked(ticket_type, *, by, now) -> DrawSummary:
         waitlisted=len(rows) - accepted,
         entries_digest=result.entries_digest,
     )
+
+
+def _test_pause() -> None:
+    """Test-only: with MEETUP_TEST_DRAW_PAUSE=<seconds> set, stop here, every row written but
+    not committed, so tests/meetup/test_faults.py can kill the process mid-draw."""
+    seconds = os.environ.get("MEETUP_TEST_DRAW_PAUSE")
+    if seconds:
+        print("draw paused before commit", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 def _check_drawable(tt: TicketType, now: dt.datetime) -> None:

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from .images import clean_image_field
 from .models import Registration, TicketType
 
 
@@ -126,3 +127,17 @@ class SelfCheckInForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+
+
+class CommunityAdminForm(forms.ModelForm):
+    """The logo is checked by its content and re-encoded (events.images)."""
+
+    def clean_logo(self):
+        return clean_image_field(self.cleaned_data.get("logo"), max_width=512)
+
+
+class EventAdminForm(forms.ModelForm):
+    """The image is checked by its content and re-encoded (events.images)."""
+
+    def clean_image(self):
+        return clean_image_field(self.cleaned_data.get("image"))

@@ -187,6 +187,12 @@ class Event(models.Model):
                 condition=Q(status__in=["published", "cancelled"]),
                 name="event_public_created",
             ),
+            # The upcoming list filters on the end time: a range scan, not the whole table.
+            models.Index(
+                F("ends_at"),
+                condition=Q(status__in=["published", "cancelled"]),
+                name="event_public_ends",
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ twice sends nothing new.
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -88,37 +88,42 @@ def send_status_mail(registration_id: int) -> bool:
         return False
     status = registration.status
     event = registration.event
-    # Claim the status, then send, in one transaction: a second (or concurrent) run sends
-    # nothing, and a failed send rolls the claim back so a retry sends it.
-    with (
-        transaction.atomic(),
-        translation.override(registration.language or settings.LANGUAGE_CODE),
-    ):
-        claimed = (
-            Registration.objects.filter(pk=registration_id, status=status)
-            .exclude(mailed_status=status)
-            .update(mailed_status=status)
+    # Claim the status in its own short statement, then send: a second (or concurrent) run
+    # finds it claimed and sends nothing, and no row lock is held while SMTP talks (a cancel
+    # or move-up of this registration never waits for a mail server). A failed send gives
+    # the claim back, so the task's retry sends it.
+    claimed = (
+        Registration.objects.filter(pk=registration_id, status=status)
+        .exclude(mailed_status=status)
+        .update(mailed_status=status)
+    )
+    if not claimed:
+        return False
+    try:
+        with translation.override(registration.language or settings.LANGUAGE_CODE):
+            kind = _status_kind(registration)
+            context = {
+                "kind": kind,
+                "registration": registration,
+                "event": event,
+                "user": registration.user,
+                "position": registration.waitlist_position,
+                "starts": timezone.localtime(event.starts_at, event.tzinfo),
+                "lottery_at": (
+                    timezone.localtime(registration.ticket_type.lottery_at, event.tzinfo)
+                    if registration.ticket_type.lottery_at
+                    else None
+                ),
+                "event_url": site_url(event.get_absolute_url()),
+                "receipt_url": site_url(registration.get_absolute_url()),
+                "site_name": settings.MEETUP_SITE_NAME,
+            }
+            _send(registration.user.email, _subject(kind, event), "status", context)
+    except Exception:
+        Registration.objects.filter(pk=registration_id, mailed_status=status).update(
+            mailed_status=registration.mailed_status
         )
-        if not claimed:
-            return False
-        kind = _status_kind(registration)
-        context = {
-            "kind": kind,
-            "registration": registration,
-            "event": event,
-            "user": registration.user,
-            "position": registration.waitlist_position,
-            "starts": timezone.localtime(event.starts_at, event.tzinfo),
-            "lottery_at": (
-                timezone.localtime(registration.ticket_type.lottery_at, event.tzinfo)
-                if registration.ticket_type.lottery_at
-                else None
-            ),
-            "event_url": site_url(event.get_absolute_url()),
-            "receipt_url": site_url(registration.get_absolute_url()),
-            "site_name": settings.MEETUP_SITE_NAME,
-        }
-        _send(registration.user.email, _subject(kind, event), "status", context)
+        raise
     return True
 
 
@@ -143,7 +148,7 @@ def send_new_event_mail(event_id: int) -> int:
         .order_by("pk")
     )
     sent = 0
-    with get_connection() as connection:
+    with mailers.default as connection:  # one connection for the whole batch
         for membership in memberships.iterator(chunk_size=500):
             unsubscribe = site_url(
                 reverse("events:unsubscribe", args=[unsubscribe_token(membership)])

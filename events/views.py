@@ -4,6 +4,10 @@ Views are thin: parse input with a form, call `events.allocation`, render. Lists
 page run a fixed number of queries whatever the number of ticket types and registrations.
 """
 
+from itertools import groupby
+from operator import attrgetter
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -21,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import allocation, checkin_tokens
+from . import allocation, checkin_tokens, ratelimit
 from .allocation import RegistrationError
 from .forms import ApplyForm, EventFilterForm
 from .models import Community, Event, Membership, Registration, TicketType
@@ -142,18 +146,37 @@ def _published_event(event_id):
     return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
 
 
+class Participant(NamedTuple):
+    pk: int
+    status: str
+    name: str
+
+
+def _participants(event) -> list[Participant]:
+    """Who agreed to be listed, grouped by status in list order. Plain rows, not models: a
+    popular event lists hundreds of people, and building models for them cost more than the
+    rest of the page's queries."""
+    rows = (
+        Registration.objects.filter(
+            event=event,
+            show_in_list=True,
+            status__in=[S.ACCEPTED, S.WAITLISTED, S.PENDING],
+            user__isnull=False,
+        )
+        .order_by("status", "waitlist_rank", "applied_at", "pk")
+        .values_list("pk", "status", "user__display_name", "user__nickname")
+    )
+    return [Participant(pk, status, display or nickname) for pk, status, display, nickname in rows]
+
+
 def event_detail(request, event_id):
     event = _published_event(event_id)
     context = status_context(request, event)
-    participants = (
-        Registration.objects.filter(
-            event=event, show_in_list=True, status__in=[S.ACCEPTED, S.WAITLISTED, S.PENDING]
-        )
-        .select_related("user")
-        .only("status", "waitlist_rank", "applied_at", "user__display_name", "user__nickname")
-        .order_by("status", "waitlist_rank", "applied_at", "pk")
-    )
-    context["participants"] = [p for p in participants if p.user_id]
+    context["participants"] = _participants(event)
+    context["participant_groups"] = [
+        (S(status).label, [p.name for p in group])
+        for status, group in groupby(context["participants"], key=attrgetter("status"))
+    ]
     context["totals"] = {
         "capacity": sum(tt.capacity for tt in context["ticket_types"]),
         "applicants": sum(tt.n_applicants for tt in context["ticket_types"]),
@@ -183,11 +206,28 @@ def _status_message(registration) -> str:
     }
 
 
+def _rate_limited(request, event, exc):
+    """429 with the reason: the status box for htmx (base.html lets htmx swap a 429), else a
+    page that links back to the event."""
+    messages.error(request, str(exc))
+    if request.htmx:
+        template, context = "events/event_detail.html#status-box", status_context(request, event)
+    else:
+        template, context = "events/rate_limited.html", {"event": event}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = exc.retry_after_header
+    return response
+
+
 @require_POST
 def apply_view(request, event_id):
     event = _published_event(event_id)
     if not request.user.is_authenticated:
         return redirect_to_login(event.get_absolute_url())
+    try:
+        ratelimit.hit("apply", request.user)
+    except ratelimit.RateLimited as exc:
+        return _rate_limited(request, event, exc)
     form = ApplyForm(request.POST, event=event)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -231,6 +271,10 @@ def cancel_view(request, receipt):
     registration = _own_registration(request, receipt)
     event = registration.event
     if request.method == "POST":
+        try:
+            ratelimit.hit("cancel", request.user)
+        except ratelimit.RateLimited as exc:
+            return _rate_limited(request, event, exc)
         try:
             allocation.cancel(registration, by=request.user)
         except RegistrationError as exc:

@@ -9,6 +9,7 @@ cookie (a CSRF token, a session) are never stored.
 """
 
 import hashlib
+import logging
 import re
 
 from django.conf import settings
@@ -21,6 +22,8 @@ PUBLIC_EXACT = {"/"}
 EXCLUDED_PARTS = ("/apply", "/cancel", "/me", "/checkin", "/materials", "calendar", ".ics")
 ALLOWED_COOKIES = {settings.LANGUAGE_COOKIE_NAME}
 NONCE_RE = re.compile(rb"'nonce-([A-Za-z0-9_\-+/=]+)'")
+
+logger = logging.getLogger(__name__)
 
 
 def _cacheable_request(request) -> bool:
@@ -71,7 +74,11 @@ class AnonymousPageCacheMiddleware:
         if not self.seconds or not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        cached = cache.get(key)
+        try:
+            cached = cache.get(key)
+        except Exception:  # the cache is away: serve fresh pages rather than fail
+            logger.warning("page cache unavailable", exc_info=True)
+            return self.get_response(request)
         if cached is not None:
             response = _with_fresh_nonce(cached)
             response["X-Cache"] = "hit"
@@ -79,5 +86,8 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if _storable(response):
             response["Cache-Control"] = f"public, max-age={self.seconds}"
-            cache.set(key, response, self.seconds)
+            try:
+                cache.set(key, response, self.seconds)
+            except Exception:
+                logger.warning("page cache unavailable", exc_info=True)
         return response

@@ -1,5 +1,8 @@
 """Error pages in the site's layout. The 500 page renders without context processors' DB work."""
 
+import sys
+
+from django.db import OperationalError
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -14,4 +17,10 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    if isinstance(sys.exc_info()[1], OperationalError):
+        # The database went away outside a view (a middleware's session or cache lookup):
+        # the same friendly "try again" as DatabaseUnavailableMiddleware gives inside one.
+        from .middleware import unavailable_response
+
+        return unavailable_response(request)
     return HttpResponseServerError(loader.get_template("500.html").render({}))

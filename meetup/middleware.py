@@ -25,15 +25,21 @@ class DatabaseUnavailableMiddleware:
         # nothing was half-written and the request can simply be sent again.
         logger.warning("database unavailable for %s: %s", request.path, type(exception).__name__)
         connection.close_if_unusable_or_obsolete()
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"error": {"message": "The service is busy. Please try again shortly."}},
-                status=503,
-            )
-        else:
-            # Rendered without the request: its context processors would query the database.
-            html = loader.get_template("503.html").render({})
-            response = HttpResponse(html, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return unavailable_response(request)
+
+
+def unavailable_response(request):
+    """The friendly 503: JSON under /api/, else the "try again" page (also used by handler500
+    for a database error raised outside a view, e.g. by a middleware)."""
+    if request is not None and request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"message": "The service is busy. Please try again shortly."}},
+            status=503,
+        )
+    else:
+        # Rendered without the request: its context processors would query the database.
+        html = loader.get_template("503.html").render({})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -114,8 +114,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # A lock that cannot be had in a few seconds becomes a friendly "busy" page.
         "options": "-c lock_timeout=5000 -c statement_timeout=30000",
         # One small pool per process; connections are checked before use, so a restarted
-        # database is picked up again by itself.
-        "pool": {"min_size": 1, "max_size": 4, "timeout": 10},
+        # database is picked up again by itself. A request waits at most `timeout` seconds for
+        # a connection (only when the database is unreachable: a sync worker needs one), then
+        # gets the "try again" page and /healthz answers 503 (bench/faults.py).
+        "pool": {"min_size": 1, "max_size": 4, "timeout": 3},
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -189,7 +191,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # django-redis keeps one client per process; Django's own backend builds a new client
+        # (and its table of ~300 response callbacks) on every call: half of a cached page hit.
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {
@@ -281,6 +285,13 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 
 # Anonymous readers of public pages get a cached copy for this many seconds (0 turns it off).
 MEETUP_ANONYMOUS_CACHE_SECONDS = 15
+
+# Per-user limits on attendees' actions, counted in the cache (events/ratelimit.py): at most
+# N per second/minute/hour/day ("30/m"). Generous: a person never meets them, a script does.
+MEETUP_RATE_LIMITS = {
+    "apply": os.environ.get("MEETUP_RATE_APPLY", "30/m"),
+    "cancel": os.environ.get("MEETUP_RATE_CANCEL", "30/m"),
+}
 
 # The public API: open without keys (off by default), and its rate limit per key (per address
 # when open): a sustained rate in requests per second with a small burst.

@@ -17,9 +17,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.admin_scope import OrganiserScopedAdmin, is_organiser_of, organised_communities
+from events.admin_scope import (
+    OrganiserScopedAdmin,
+    event_for_organiser_or_404,
+    is_organiser_of,
+    organised_communities,
+)
 from events.models import Event
 from talks.models import Material, Talk
+from talks.providers import is_http_url
 
 from . import publishing
 from .models import Report, TalkSummary
@@ -55,6 +61,13 @@ class ReportAdminForm(forms.ModelForm):
             except publishing.ReportError as exc:
                 raise ValidationError(str(exc)) from None
         return cover
+
+
+def _web_link(url, text):
+    """A link only for http(s) addresses: a stored javascript: URL shows as plain text."""
+    if is_http_url(url or ""):
+        return format_html('<a href="{}" rel="noopener">{}</a>', url, text)
+    return format_html("{} <code>{}</code>", text, url)
 
 
 class ReportCreateForm(forms.Form):
@@ -178,6 +191,9 @@ class ReportAdmin(OrganiserScopedAdmin):
     def create_view(self, request, event_id=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if event_id is not None:
+            # Another community's event: 404, never a hint that it exists.
+            event_for_organiser_or_404(request.user, event_id)
         initial = {"event": event_id} if event_id else {}
         form = ReportCreateForm(request.POST or None, user=request.user, initial=initial)
         if event_id:
@@ -306,14 +322,13 @@ class ReportAdmin(OrganiserScopedAdmin):
             (
                 talk.title,
                 ", ".join(str(s) for s in talk.speakers.all()),
-                talk.slides_url or "",
-                _("slides") if talk.slides_url else "",
+                _web_link(talk.slides_url, _("slides")) if talk.slides_url else "",
             )
             for talk in talks
         ]
         if not items:
             return _("No talks yet: add them to the event's programme.")
-        body = format_html_join("", '<li><strong>{}</strong> — {} <a href="{}">{}</a></li>', items)
+        body = format_html_join("", "<li><strong>{}</strong> — {} {}</li>", items)
         return format_html("<ol>{}</ol>", body)
 
     @admin.display(description=gettext_lazy("participants' materials"))
@@ -324,8 +339,8 @@ class ReportAdmin(OrganiserScopedAdmin):
         approved = Material.objects.filter(event_id=obj.event_id, approved=True).order_by(
             "created_at", "pk"
         )
-        items = [(m.url, m.title, m.get_kind_display()) for m in approved]
-        body = format_html_join("", '<li><a href="{}">{}</a> ({})</li>', items)
+        items = [(_web_link(m.url, m.title), m.get_kind_display()) for m in approved]
+        body = format_html_join("", "<li>{} ({})</li>", items)
         note = ""
         if counts["pending"]:
             note = format_html(

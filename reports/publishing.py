@@ -3,15 +3,12 @@
 Views and the admin call these functions and only translate `ReportError` into a message.
 """
 
-import io
-from pathlib import PurePath
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from events import images
 from events.audit import log
 from talks.models import Talk
 
@@ -132,36 +129,27 @@ def refresh_figures(report, *, by) -> Report:
 def prepare_cover(upload) -> ContentFile:
     """Check an uploaded cover by its content, then re-encode it at most 1600 px wide.
 
-    Re-encoding also drops EXIF data (camera, GPS) the organiser may not mean to publish.
+    Re-encoding also drops EXIF data (camera, GPS) the organiser may not mean to publish
+    (events.images, shared with the community logo and the event image).
     """
-    if upload.size is not None and upload.size > COVER_MAX_BYTES:
-        raise ReportError(
-            _("The cover image is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": COVER_MAX_BYTES // 1024 // 1024}
-        )
-    not_an_image = ReportError(_("The cover must be a JPEG, PNG or WebP image."))
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in COVER_FORMATS:
-                raise not_an_image
-            if probe.width * probe.height > COVER_MAX_PIXELS:
-                raise ReportError(_("The cover image has too many pixels."))
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            fmt = image.format
-            image = ImageOps.exif_transpose(image)
-            if image.width > COVER_MAX_WIDTH:
-                height = round(image.height * COVER_MAX_WIDTH / image.width)
-                image = image.resize((COVER_MAX_WIDTH, height), Image.Resampling.LANCZOS)
-            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            options = {"quality": 85, "optimize": True} if fmt in ("JPEG", "WEBP") else {}
-            image.save(out, format=fmt, **options)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise not_an_image from None
-    stem = PurePath(getattr(upload, "name", "") or "cover").stem[:60] or "cover"
-    return ContentFile(out.getvalue(), name=f"{stem}.{COVER_FORMATS[fmt]}")
+        return images.prepare_image(
+            upload,
+            max_bytes=COVER_MAX_BYTES,
+            max_width=COVER_MAX_WIDTH,
+            max_pixels=COVER_MAX_PIXELS,
+            formats=COVER_FORMATS,
+            default_name="cover",
+        )
+    except images.ImageRejected as exc:
+        if exc.code == "too_large":
+            raise ReportError(
+                _("The cover image is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {
+                    "size": f"{exc.size / 1024 / 1024:.1f}",
+                    "limit": COVER_MAX_BYTES // 1024 // 1024,
+                }
+            ) from None
+        if exc.code == "too_many_pixels":
+            raise ReportError(_("The cover image has too many pixels.")) from None
+        raise ReportError(_("The cover must be a JPEG, PNG or WebP image.")) from None

@@ -6,12 +6,12 @@ open when the event starts and show on the event page once an organiser approves
 Views and admin actions call these functions and only translate `MaterialError` into a message.
 """
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import ratelimit
 from events.admin_scope import is_organiser_of
 from events.audit import log
 from events.models import Registration
@@ -56,19 +56,14 @@ def _rate_key(user) -> str:
 
 
 def _check_rate(user):
-    if cache.get(_rate_key(user), 0) >= RATE_LIMIT:
+    if ratelimit.exceeded(_rate_key(user), RATE_LIMIT, RATE_WINDOW):
         raise MaterialError(
             _("You have shared many links in a short time. Please try again in an hour.")
         )
 
 
 def _count_submission(user):
-    key = _rate_key(user)
-    if not cache.add(key, 1, RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, RATE_WINDOW)
+    ratelimit.count(_rate_key(user), RATE_WINDOW)
 
 
 def _check_fields(event, kind, url, title, talk):

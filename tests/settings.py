@@ -16,6 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+MEETUP_RATE_LIMITS = False  # the rate limit tests turn them on
 
 # Race tests open many connections from threads; a per-process pool would serialise them.
 DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
@@ -26,3 +27,6 @@ if "options" in DATABASES["default"]["OPTIONS"]:  # noqa: F405
 
 # Tests see every page fresh; the anonymous page cache has its own tests.
 MEETUP_ANONYMOUS_CACHE_SECONDS = 0
+
+# Assertions read English; the Japanese default is tested where it matters by setting it back.
+LANGUAGE_CODE = "en"

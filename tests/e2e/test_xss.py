@@ -86,13 +86,20 @@ def hostile_world():
             f"/events/?q={PAYLOADS[2]}",
             f"/events/{event.pk}/",
             f"/events/{event.pk}/lottery/",
+            f"/events/{event.pk}/lottery/?receipt={PAYLOADS[0]}&type={ticket_type.pk}",
             f"/communities/{community.slug}/",
             f"/events/{event.pk}/talks/{talk.pk}/",
             f"/speakers/{speaker.pk}/",
             "/reports/",
+            f"/reports/?q={PAYLOADS[1]}",
             f"/reports/{event.pk}/",
         ],
-        "attendee_pages": ["/me/", registration.get_absolute_url()],
+        "attendee_pages": [
+            "/me/",
+            registration.get_absolute_url(),
+            f"/me/registrations/{registration.receipt}/cancel/",
+            "/accounts/profile/",
+        ],
         "organiser_pages": [
             "/admin/",
             "/admin/events/event/",
@@ -101,8 +108,19 @@ def hostile_world():
             f"/admin/events/registration/?q={PAYLOADS[1]}",
             "/admin/talks/material/",
             "/admin/reports/report/",
+            f"/admin/reports/report/?q={PAYLOADS[2]}",
+            f"/admin/reports/report/{report.pk}/change/",
+            f"/admin/talks/talk/{talk.pk}/change/",
+            f"/admin/talks/speaker/?q={PAYLOADS[3]}",
+            f"/admin/accounts/user/?q={PAYLOADS[0]}",
+            f"/admin/events/community/{community.pk}/change/",
+            f"/admin/events/event/{event.pk}/dashboard/",
+            f"/admin/events/event/{event.pk}/attendees/",
+            f"/admin/events/auditlog/?q={PAYLOADS[4]}",
             report.get_absolute_url(),
+            f"/reports/{event.pk}/preview/",
         ],
+        "checkin_desk": f"/admin/events/event/{event.pk}/checkin/",
     }
 
 
@@ -135,3 +153,15 @@ def test_hostile_text_is_inert_for_attendee_and_organiser(site, hostile_world):
     login(site, site.live_url, hostile_world["organiser"])
     for path in hostile_world["organiser_pages"]:
         assert_inert(site, site.live_url + path)
+
+
+def test_hostile_receipt_typed_at_the_check_in_desk_is_inert(site, hostile_world):
+    site.add_init_script(WATCH)
+    login(site, site.live_url, hostile_world["organiser"])
+    site.goto(site.live_url + hostile_world["checkin_desk"])
+    for payload in PAYLOADS:
+        site.get_by_label("Receipt number").fill(payload[:32])
+        site.get_by_role("button", name="Look up").click()
+        site.get_by_role("alert").wait_for()
+        found = site.evaluate(PROBE)
+        assert found == {"injected": [], "jsLinks": [], "ran": False, "csp": []}, payload

@@ -22,3 +22,15 @@ def test_other_errors_are_not_swallowed(client):
     client.raise_request_exception = False
     response = client.get("/bug/")
     assert response.status_code == 500
+
+
+def test_database_error_outside_a_view_gives_friendly_503():
+    from django.db import OperationalError
+
+    from meetup.errors import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(None)
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
