@@ -219,3 +219,38 @@ def test_profile_links_to_api_keys(client):
     _login(client)
 
     assert 'href="/accounts/api-keys/"' in client.get("/accounts/profile/").text
+
+
+def _race(settings, monkeypatch, requests=20):
+    import threading
+    import time
+
+    settings.MEETUP_API_RATE = 0.01
+    settings.MEETUP_API_BURST = 5
+    monkeypatch.setattr(ratelimit, "_after_read_hook", lambda: time.sleep(0.02))
+    passed, barrier = [], threading.Barrier(requests)
+
+    def hit():
+        barrier.wait()
+        try:
+            ratelimit.check("race", now=2000.0)
+            passed.append(1)
+        except ratelimit.RateLimited:
+            pass
+
+    threads = [threading.Thread(target=hit) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(passed)
+
+
+def test_rate_limit_holds_under_simultaneous_requests(settings, monkeypatch):
+    monkeypatch.setattr(ratelimit, "LOCK_WAIT_SECONDS", 5.0)
+    assert _race(settings, monkeypatch) == 5
+
+
+def test_rate_limit_race_appears_without_the_mutex(settings, monkeypatch):
+    monkeypatch.setattr(ratelimit, "_acquire", lambda key: True)
+    assert _race(settings, monkeypatch) > 5
