@@ -503,3 +503,13 @@ def test_allocation_error_in_apply_changes_nothing_for_approval_after_start(clie
     response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
     assert messages_of(response) == ["This event has already started; applications are closed."]
     assert allocation.Registration.objects.count() == 0
+
+
+def test_event_page_of_an_ended_event_says_it_has_ended(client):
+    starts = timezone.now() - dt.timedelta(days=3)
+    event = EventFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=3))
+
+    response = client.get(event.get_absolute_url())
+
+    assert re.search(r'<h2 id="status-title">\s*Registration\s*</h2>', response.text)
+    assert "This event has ended. Thank you to everyone who came." in response.text
