@@ -11,7 +11,6 @@ from typing import NamedTuple
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -326,32 +325,6 @@ def receipt(request, receipt):
             scale=4, border=2, omitsize=True, title=_("Check-in code")
         )
     return render(request, "events/receipt.html", context)
-
-
-def checkin(request, token):
-    """Placeholder for the door scanner (the back-office issue replaces it).
-
-    Anyone but an organiser of the event gets a 404; an organiser lands on the registration in
-    the back office.
-    """
-    # TODO(back office): the real check-in screen.
-    try:
-        registration_id = checkin_tokens.read_token(token)
-    except signing.BadSignature:
-        raise Http404 from None
-    registration = get_object_or_404(
-        Registration.objects.select_related("event"), pk=registration_id
-    )
-    user = request.user
-    if not (
-        user.is_authenticated
-        and user.is_staff
-        and (
-            user.is_superuser or registration.event.community.organisers.filter(pk=user.pk).exists()
-        )
-    ):
-        raise Http404
-    return redirect("admin:events_registration_change", registration.pk)
 
 
 def community_detail(request, slug):
