@@ -16,8 +16,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
 from accounts.models import nickname_validator
+from core import ratelimit
 
-from . import keys, ratelimit
+from . import keys
 from .params import (
     DEFAULT_COUNT,
     MAX_ID,
@@ -72,8 +73,16 @@ class ApiKeyAuth(APIKeyHeader):
             bucket = f"key:{api_key.pk}"
         else:
             bucket = "ip:" + request.META.get("REMOTE_ADDR", "")
-        ratelimit.check(bucket)
+        _count_request(bucket)
         return api_key or "anonymous"
+
+
+def _count_request(bucket: str) -> None:
+    """MEETUP_API_RATE requests a second on average, in windows of MEETUP_API_BURST requests."""
+    rate = float(settings.MEETUP_API_RATE)
+    burst = max(1, int(settings.MEETUP_API_BURST))
+    if rate > 0:
+        ratelimit.check(f"api:{bucket}", burst, burst / rate)
 
 
 api = NinjaAPI(

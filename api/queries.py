@@ -31,7 +31,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import User
-from events.markdown import render_markdown
+from core.markdown import render_markdown
 from events.models import Community, Event, Membership, Registration, TicketType
 from talks.models import Material, Talk, TalkSpeaker
 

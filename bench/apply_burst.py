@@ -226,8 +226,8 @@ def report(label, tt, applied, apply_wall, bare, bare_wall, *, expect) -> bool:
 def draw_and_report(tt, seats) -> bool:
     from django.utils import timezone
 
-    from events import draw
     from events.models import Registration, TicketType
+    from events.registration import draw
 
     # The window closes; then the draw (as `manage.py draw` would, without the mails).
     TicketType.objects.filter(pk=tt.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))

@@ -9,7 +9,7 @@ The baseline is one `UPDATE` statement writing the same five columns (status, dr
 waitlist_rank, lottery_weight, decided_at) of 100,000 pending rows, with values PostgreSQL
 computes itself: the least any draw could cost to store its result. The baseline and the draw
 each get their own identical 100,000 rows in the same table, freshly vacuumed. The draw is the real workflow
-(`events.draw.draw`): lock, read the entries, hash, rank, store, record the digest, commit.
+(`events.registration.draw.draw`): lock, read the entries, hash, rank, store, record the digest, commit.
 `--compare` also times the draw storing through Django's `bulk_update` instead.
 Target: draw under 2 s and under 2× the raw UPDATE.
 """
@@ -111,7 +111,7 @@ def raw_update_seconds(tt) -> float:
 
 
 def draw_seconds(tt) -> tuple[float, object]:
-    from events import draw
+    from events.registration import draw
 
     started = time.perf_counter()
     summary = draw.draw(tt, notify=False)
@@ -119,7 +119,7 @@ def draw_seconds(tt) -> tuple[float, object]:
 
 
 def verified(tt) -> bool:
-    from events import lottery
+    from events.registration import lottery
     from events.views_lottery import lottery_document
 
     document = lottery_document(tt.event)["ticket_types"][0]
@@ -139,7 +139,7 @@ def main():
     manage(env, "migrate", "-v0")
     setup_django()
 
-    from events import draw, lottery
+    from events.registration import draw, lottery
 
     # Two identical lotteries in one table, each written once from fresh: B by the raw UPDATE,
     # A by the draw, so neither pays for the other's dead rows.

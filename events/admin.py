@@ -1,7 +1,7 @@
 """The organisers' back office: events, ticket types, registrations, members and the audit log.
 
-Every admin here is scoped to the communities the user organises (events.admin_scope). Actions
-call the workflow functions (events.allocation, events.draw) and only turn a RegistrationError
+Every admin here is scoped to the communities the user organises (events.backoffice.scope). Actions
+call the workflow functions (events.registration.allocation, events.registration.draw) and only turn a RegistrationError
 into a message; nothing here writes a status field.
 """
 
@@ -18,11 +18,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import allocation, backoffice, tasks, views_backoffice
-from .admin_scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
-from .allocation import RegistrationError
-from .forms_backoffice import CommunityAdminForm, EventAdminForm, MoveForm, TicketTypeForm
-from .models import AuditLog, Community, Event, Membership, Registration, TicketType
+from events import tasks
+from events.backoffice import dashboard
+from events.backoffice import views as backoffice_views
+from events.backoffice.forms import CommunityAdminForm, EventAdminForm, MoveForm, TicketTypeForm
+from events.backoffice.scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
+from events.models import AuditLog, Community, Event, Membership, Registration, TicketType
+from events.registration import allocation
+from events.registration.allocation import RegistrationError
 
 admin.site.site_header = _("Meetup back office")
 admin.site.site_title = _("Meetup back office")
@@ -194,32 +197,32 @@ class EventAdmin(OrganiserScopedAdmin):
         custom = [
             path(
                 "<int:event_id>/dashboard/",
-                wrap(views_backoffice.dashboard),
+                wrap(backoffice_views.dashboard),
                 name="events_event_dashboard",
             ),
             path(
                 "<int:event_id>/lottery/<int:ticket_type_id>/",
-                wrap(views_backoffice.draw_confirm),
+                wrap(backoffice_views.draw_confirm),
                 name="events_event_draw",
             ),
             path(
                 "<int:event_id>/checkin/",
-                wrap(views_backoffice.checkin),
+                wrap(backoffice_views.checkin),
                 name="events_event_checkin",
             ),
             path(
                 "<int:event_id>/registrations.csv",
-                wrap(views_backoffice.export_csv),
+                wrap(backoffice_views.export_csv),
                 name="events_event_export",
             ),
             path(
                 "<int:event_id>/attendees/",
-                wrap(views_backoffice.attendee_list),
+                wrap(backoffice_views.attendee_list),
                 name="events_event_attendees",
             ),
             path(
                 "<int:event_id>/message/",
-                wrap(views_backoffice.message),
+                wrap(backoffice_views.message),
                 name="events_event_message",
             ),
         ]
@@ -341,7 +344,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
 
         return render_to_string(
             "admin/events/registration/attendance.html",
-            {"history": backoffice.attendance_history(obj)},
+            {"history": dashboard.attendance_history(obj)},
         )
 
     def has_add_permission(self, request):

@@ -1,6 +1,6 @@
 """The back-office log: who did what, to which event, when."""
 
-from .models import AuditLog
+from events.models import AuditLog
 
 
 def log(event, actor, action: str, target="", **detail) -> AuditLog:

@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from .models import Community, Event, TicketType
+from events.models import Community, Event, TicketType
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
@@ -154,7 +154,7 @@ def draw_demo_lottery(event_23) -> None:
     Idempotent: a drawn lottery (or one without entries yet) is left alone. The seed is random
     per installation; the published JSON verifies all the same.
     """
-    from . import draw
+    from events.registration import draw
 
     tt = (
         event_23.ticket_types.filter(allocation=TicketType.Allocation.LOTTERY)
@@ -173,7 +173,7 @@ def draw_demo_lottery(event_23) -> None:
 
 # -- Applicants (issue 3) -------------------------------------------------------------------
 # Fictional people. Rows are written directly because seed_demo runs inside one transaction
-# (the workflows open durable ones); the states follow the same rules as events.allocation.
+# (the workflows open durable ones); the states follow the same rules as events.registration.allocation.
 
 FAMILY = [
     "佐藤",
@@ -278,7 +278,7 @@ def _spread(start, end, n, rng):
 
 def _first_come(tt, people, times, checked_in=()):
     """Accepted in arrival order up to capacity, the rest waitlisted by arrival."""
-    from .models import Registration
+    from events.models import Registration
 
     rows = []
     for index, (user, applied_at) in enumerate(zip(people, times, strict=True)):
@@ -303,7 +303,7 @@ def load_applicants(users, event_23, event_24) -> None:
     """#23: ~285 applicants over its three types; #24: a lively, still open event."""
     import random
 
-    from .models import Registration
+    from events.models import Registration
 
     if Registration.objects.filter(event__in=[event_23, event_24]).exists():
         return
@@ -373,7 +373,7 @@ def settle_after_draw(event_23) -> None:
     accepted people check in. Idempotent: skipped once anyone has checked in."""
     import random
 
-    from .models import Registration
+    from events.models import Registration
 
     if Registration.objects.filter(event=event_23, checked_in_at__isnull=False).exists():
         return

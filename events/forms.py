@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Community, Event, TicketType
+from events.models import Community, Event, TicketType
 
 
 class ApplyForm(forms.Form):
@@ -71,3 +71,13 @@ class EventFilterForm(forms.Form):
         elif data.get("format") == "offline":
             queryset = queryset.exclude(venue_name="")
         return queryset
+
+
+class SelfCheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

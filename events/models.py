@@ -1,7 +1,7 @@
 """Communities, events, ticket types and registrations.
 
 Models hold fields, constraints and small derived properties. Every seat-changing write
-lives in `events.allocation` (and the draw in `events.draw`), under the ticket type row lock.
+lives in `events.registration.allocation` (and the draw in `events.registration.draw`), under the ticket type row lock.
 """
 
 import secrets
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from . import lottery
+from events.registration import lottery
 
 # No 0/O, 1/I/L: receipts are read aloud and typed at the door.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .audit import log
-from .models import AuditLog, Event, Membership, Registration
+from events.audit import log
+from events.models import AuditLog, Event, Membership, Registration
 
 UNSUBSCRIBE_SALT = "events.unsubscribe"
 

@@ -1,13 +1,14 @@
 from django.urls import path
 
-from . import calendars, views, views_backoffice, views_lottery
-from .feeds import CommunityEventsFeed, EventsFeed
+from events import views, views_lottery
+from events.backoffice import views as backoffice_views
+from events.syndication import calendars
+from events.syndication.feeds import CommunityEventsFeed, EventsFeed
 
 app_name = "events"
 
-# Sections by capability; add routes with small edits inside your section.
 urlpatterns = [
-    # -- Events and registration (issue 3)
+    # -- Events and registration
     path("events/", views.event_list, name="event_list"),
     path("events/<int:event_id>/", views.event_detail, name="event_detail"),
     path("events/<int:event_id>/apply/", views.apply_view, name="apply"),
@@ -21,18 +22,18 @@ urlpatterns = [
         name="community_membership",
     ),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    # -- Lottery (issue 4)
+    # -- Lottery
     path("events/<int:event_id>/lottery/", views_lottery.lottery_page, name="lottery"),
     path("events/<int:event_id>/lottery.json", views_lottery.lottery_json, name="lottery_json"),
-    path("events/<int:event_id>/reconfirm/", views_lottery.reconfirm_view, name="reconfirm"),
-    # -- Back office pages outside /admin/ (issue 6)
-    path("checkin/<str:token>/", views_backoffice.checkin_by_token, name="checkin"),
+    path("events/<int:event_id>/reconfirm/", views.reconfirm, name="reconfirm"),
+    # -- Check-in
+    path("checkin/<str:token>/", backoffice_views.checkin_by_token, name="checkin"),
     path(
         "events/<int:event_id>/self-checkin/",
-        views_backoffice.self_checkin,
+        views.self_checkin,
         name="self_checkin",
     ),
-    # -- Calendars and feeds (issue 8)
+    # -- Calendars and feeds
     path("events/<int:event_id>/calendar.ics", calendars.event_calendar, name="event_calendar"),
     path(
         "communities/<slug:slug>/calendar.ics",

@@ -1,20 +1,19 @@
 """Attendee pages: event list and page, apply/cancel, my registrations, receipt, communities.
 
-Views are thin: parse input with a form, call `events.allocation`, render. Lists and the event
+Views are thin: parse input with a form, call `events.registration.allocation`, render. Lists and the event
 page run a fixed number of queries whatever the number of ticket types and registrations.
 """
 
+import hmac
 from itertools import groupby
 from operator import attrgetter
-from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,43 +23,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import allocation, checkin_tokens, ratelimit
-from .allocation import RegistrationError
-from .forms import ApplyForm, EventFilterForm
-from .models import Community, Event, Membership, Registration, TicketType
-from .tasks import read_unsubscribe_token
+from core import ratelimit
+from events import queries
+from events.forms import ApplyForm, EventFilterForm, SelfCheckInForm
+from events.models import Community, Event, Membership, Registration
+from events.registration import allocation
+from events.registration import checkin as checkin_rules
+from events.registration import reconfirm as reconfirmation
+from events.registration.allocation import RegistrationError
+from events.tasks import read_unsubscribe_token
 
-S = Registration.Status
+Status = Registration.Status
 PER_PAGE = 20
-
-
-def _count(status_filter):
-    return Count("registrations", filter=status_filter)
-
-
-def events_with_figures(queryset):
-    """Events annotated with seats and live applicants (subqueries: no row multiplication)."""
-    seats = (
-        TicketType.objects.filter(event=OuterRef("pk"))
-        .values("event")
-        .annotate(total=Sum("capacity"))
-        .values("total")
-    )
-    applicants = (
-        Registration.objects.filter(event=OuterRef("pk"), status__in=Registration.LIVE_STATUSES)
-        .values("event")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return queryset.select_related("community").annotate(
-        seats=Coalesce(Subquery(seats, output_field=IntegerField()), Value(0)),
-        applicants=Coalesce(Subquery(applicants, output_field=IntegerField()), Value(0)),
-    )
 
 
 def event_list(request):
     form = EventFilterForm(request.GET or None)
-    events = events_with_figures(form.filter(Event.objects.published()))
+    events = queries.events_with_figures(form.filter(Event.objects.published()))
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     when = form.cleaned_data.get("when") if form.is_valid() else ""
     return render(
@@ -70,37 +49,13 @@ def event_list(request):
     )
 
 
-def _waitlist_position():
-    ahead = (
-        Registration.objects.filter(
-            ticket_type=OuterRef("ticket_type"),
-            status=S.WAITLISTED,
-            waitlist_rank__lt=OuterRef("waitlist_rank"),
-        )
-        .values("ticket_type")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
-
-
-def _with_positions(queryset):
-    """Registrations with `waitlist_position` filled in by the same query."""
-    rows = list(queryset.annotate(position_annotated=_waitlist_position()))
-    for registration in rows:
-        registration.__dict__["waitlist_position"] = (
-            registration.position_annotated if registration.status == S.WAITLISTED else None
-        )
-    return rows
-
-
 def status_context(request, event, ticket_types=None):
     """What the status box needs: your registration (or None), the ticket types, may you apply."""
     user = request.user
     registration = None
     verified = False
     if user.is_authenticated:
-        rows = _with_positions(
+        rows = queries.with_waitlist_positions(
             Registration.objects.filter(event=event, user=user)
             .select_related("ticket_type")
             .order_by("-applied_at", "-pk")[:1]
@@ -108,7 +63,7 @@ def status_context(request, event, ticket_types=None):
         registration = rows[0] if rows else None
         verified = allocation.has_verified_email(user)
     if ticket_types is None:
-        ticket_types = _ticket_types(event)
+        ticket_types = queries.ticket_types_with_counts(event)
     now = timezone.now()
     open_types = [
         tt
@@ -126,54 +81,16 @@ def status_context(request, event, ticket_types=None):
     }
 
 
-def _ticket_types(event):
-    ticket_types = list(
-        event.ticket_types.annotate(
-            n_accepted=_count(Q(registrations__status=S.ACCEPTED)),
-            n_pending=_count(Q(registrations__status=S.PENDING)),
-            n_waitlisted=_count(Q(registrations__status=S.WAITLISTED)),
-        ).order_by("position", "pk")
-    )
-    for tt in ticket_types:
-        tt.n_applicants = tt.n_accepted + tt.n_pending + tt.n_waitlisted
-        tt.per_seat = round(tt.n_applicants / tt.capacity, 1) if tt.capacity else None
-        tt.event = event  # the window and lottery times render in the event's timezone
-    return ticket_types
-
-
 def _published_event(event_id):
     return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
-
-
-class Participant(NamedTuple):
-    pk: int
-    status: str
-    name: str
-
-
-def _participants(event) -> list[Participant]:
-    """Who agreed to be listed, grouped by status in list order. Plain rows, not models: a
-    popular event lists hundreds of people, and building models for them cost more than the
-    rest of the page's queries."""
-    rows = (
-        Registration.objects.filter(
-            event=event,
-            show_in_list=True,
-            status__in=[S.ACCEPTED, S.WAITLISTED, S.PENDING],
-            user__isnull=False,
-        )
-        .order_by("status", "waitlist_rank", "applied_at", "pk")
-        .values_list("pk", "status", "user__display_name", "user__nickname")
-    )
-    return [Participant(pk, status, display or nickname) for pk, status, display, nickname in rows]
 
 
 def event_detail(request, event_id):
     event = _published_event(event_id)
     context = status_context(request, event)
-    context["participants"] = _participants(event)
+    context["participants"] = queries.participants(event)
     context["participant_groups"] = [
-        (S(status).label, [p.name for p in group])
+        (Status(status).label, [p.name for p in group])
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
     context["totals"] = {
@@ -192,11 +109,11 @@ def _status_response(request, event):
 
 
 def _status_message(registration) -> str:
-    if registration.status == S.ACCEPTED:
+    if registration.status == Status.ACCEPTED:
         return _("You have a seat. Your receipt is %(receipt)s.") % {
             "receipt": registration.receipt
         }
-    if registration.status == S.WAITLISTED:
+    if registration.status == Status.WAITLISTED:
         return _("All seats are taken: you are number %(n)s on the waitlist.") % {
             "n": registration.waitlist_position
         }
@@ -292,7 +209,7 @@ def cancel_view(request, receipt):
 
 @login_required
 def me(request):
-    rows = _with_positions(
+    rows = queries.with_waitlist_positions(
         Registration.objects.filter(user=request.user)
         .select_related("ticket_type", "event", "event__community")
         .order_by("event__starts_at", "pk")
@@ -305,7 +222,7 @@ def me(request):
 
 @login_required
 def receipt(request, receipt):
-    rows = _with_positions(
+    rows = queries.with_waitlist_positions(
         Registration.objects.filter(receipt=receipt, user=request.user).select_related(
             "ticket_type", "event", "event__community"
         )
@@ -314,11 +231,11 @@ def receipt(request, receipt):
         raise Http404
     registration = rows[0]
     context = {"registration": registration, "event": registration.event, "qr_svg": None}
-    if registration.status == S.ACCEPTED:
+    if registration.status == Status.ACCEPTED:
         import segno
 
         url = request.build_absolute_uri(
-            reverse("events:checkin", args=[checkin_tokens.make_token(registration)])
+            reverse("events:checkin", args=[checkin_rules.make_token(registration)])
         )
         context["checkin_url"] = url
         context["qr_svg"] = segno.make(url, error="m").svg_inline(
@@ -333,8 +250,8 @@ def community_detail(request, slug):
     )
     now = timezone.now()
     published = Event.objects.published().filter(community=community)
-    upcoming = list(events_with_figures(published.upcoming(now)))
-    past_page = Paginator(events_with_figures(published.past(now)), PER_PAGE).get_page(
+    upcoming = list(queries.events_with_figures(published.upcoming(now)))
+    past_page = Paginator(queries.events_with_figures(published.past(now)), PER_PAGE).get_page(
         request.GET.get("page")
     )
     membership = None
@@ -398,4 +315,86 @@ def unsubscribe(request, token):
         request,
         "events/unsubscribe.html",
         {"membership": membership, "community": membership.community, "done": done},
+    )
+
+
+@require_POST
+@login_required
+def self_checkin(request, event_id):
+    """An attendee types the code announced in the room, during the event."""
+    event = get_object_or_404(Event.objects.published(), pk=event_id)
+    form = SelfCheckInForm(request.POST)
+    registration = (
+        Registration.objects.filter(
+            event=event, user=request.user, status__in=Registration.LIVE_STATUSES
+        )
+        .select_related("ticket_type", "user")
+        .first()
+    )
+    if registration is None:
+        messages.error(request, _("You have no registration for this event."))
+        return redirect(event)
+    if not checkin_rules.self_checkin_open(event):
+        messages.error(request, _("Self check-in is open only during the event."))
+        return redirect(event)
+    try:
+        # Every attempt counts, atomically: a burst of guesses cannot slip past the limit.
+        ratelimit.check(
+            f"self-checkin:{event.pk}:{request.user.pk}",
+            checkin_rules.SELF_CHECKIN_ATTEMPTS,
+            checkin_rules.SELF_CHECKIN_WINDOW,
+        )
+    except ratelimit.RateLimited:
+        messages.error(request, _("Too many wrong codes. Please check in at the reception desk."))
+        return redirect(event)
+    if not form.is_valid() or not hmac.compare_digest(
+        form.cleaned_data["code"].strip().upper(), event.checkin_code.strip().upper()
+    ):
+        messages.error(request, _("That is not the code announced in the room. Try again."))
+        return redirect(event)
+    refusal = checkin_rules.refusal(registration, event)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(event)
+    try:
+        allocation.check_in(registration, by=request.user)
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You are checked in. Enjoy the event!"))
+    return redirect(event)
+
+
+@login_required
+def reconfirm(request, event_id):
+    """The attendee's "yes, I am still coming" page, linked from the reconfirmation mail."""
+    event = _published_event(event_id)
+    registration = (
+        Registration.objects.filter(
+            event=event, user=request.user, status__in=Registration.LIVE_STATUSES
+        )
+        .select_related("ticket_type")
+        .first()
+    )
+    if request.method == "POST":
+        if registration is None:
+            messages.error(request, _("You have no seat at this event."))
+        else:
+            try:
+                reconfirmation.confirm(registration, by=request.user)
+            except RegistrationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Thank you: your seat is confirmed."))
+                return redirect(event)
+        return redirect("events:reconfirm", event.pk)
+    return render(
+        request,
+        "events/reconfirm.html",
+        {
+            "event": event,
+            "registration": registration,
+            "can_confirm": registration is not None
+            and reconfirmation.needs_confirmation(registration),
+        },
     )

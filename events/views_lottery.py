@@ -7,20 +7,16 @@ through `TicketType.revealed_seed_hex`, which is None until the draw.
 
 from collections import defaultdict
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import lottery, reconfirm, verify_script
-from .allocation import RegistrationError
-from .models import Event, Registration, TicketType
+from events.models import Event, Registration, TicketType
+from events.registration import lottery, verify_script
 
 PER_PAGE = 50
 
@@ -161,37 +157,3 @@ def _selected(types, wanted):
             return tt
     drawn = [tt for tt in types if tt.is_drawn]
     return (drawn or types or [None])[0]
-
-
-@login_required
-def reconfirm_view(request, event_id):
-    """The attendee's "yes, I am still coming" page, linked from the reconfirmation mail."""
-    event = _event(event_id)
-    registration = (
-        Registration.objects.filter(
-            event=event, user=request.user, status__in=Registration.LIVE_STATUSES
-        )
-        .select_related("ticket_type")
-        .first()
-    )
-    if request.method == "POST":
-        if registration is None:
-            messages.error(request, _("You have no seat at this event."))
-        else:
-            try:
-                reconfirm.confirm(registration, by=request.user)
-            except RegistrationError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Thank you: your seat is confirmed."))
-                return redirect(event)
-        return redirect("events:reconfirm", event.pk)
-    return render(
-        request,
-        "events/reconfirm.html",
-        {
-            "event": event,
-            "registration": registration,
-            "can_confirm": registration is not None and reconfirm.needs_confirmation(registration),
-        },
-    )

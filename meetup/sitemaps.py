@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 
 from events.models import Event
-from events.sitemaps import CommunitySitemap, EventSitemap
+from events.syndication.sitemaps import CommunitySitemap, EventSitemap
 from reports.sitemaps import ReportSitemap
 from talks.models import Talk
 

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.forms import DeleteAccountForm
-from events import allocation
 from events.models import Event, Registration
-from events.views import events_with_figures
+from events.queries import events_with_figures
+from events.registration import allocation
 
 
 def home(request):

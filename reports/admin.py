@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.admin_scope import (
+from events.backoffice.scope import (
     OrganiserScopedAdmin,
     event_for_organiser_or_404,
     is_organiser_of,

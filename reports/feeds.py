@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from events.markdown import render_markdown
+from core.markdown import render_markdown
 from events.models import Community
 
 from .models import Report

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import images
+from core import images
 from events.audit import log
 from talks.models import Talk
 
@@ -130,7 +130,7 @@ def prepare_cover(upload) -> ContentFile:
     """Check an uploaded cover by its content, then re-encode it at most 1600 px wide.
 
     Re-encoding also drops EXIF data (camera, GPS) the organiser may not mean to publish
-    (events.images, shared with the community logo and the event image).
+    (core.images, shared with the community logo and the event image).
     """
     try:
         return images.prepare_image(

@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.admin_scope import is_organiser_of
+from events.backoffice.scope import is_organiser_of
 from events.models import Community
 from talks.models import Material, Talk, TalkSpeaker
 

@@ -2,10 +2,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export UV_PYTHON_DOWNLOADS="${UV_PYTHON_DOWNLOADS:-never}"
+export PATH="$HOME/.local/bin:$PATH"
 if ! command -v uv >/dev/null 2>&1; then
   echo "uv not found: installing it with pip (user site)…" >&2
   python3 -m pip install --quiet --user uv
-  export PATH="$HOME/.local/bin:$PATH"
 fi
 if [ -z "${UV_PYTHON:-}" ]; then
   # uv finds Pythons on PATH; also look where pyenv keeps them (3.13 first: the connpass

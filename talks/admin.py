@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin_scope import (
+from events.backoffice.scope import (
     OrganiserScopedAdmin,
     OrganiserScopedInline,
     organised_communities,

@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import ratelimit
-from events.admin_scope import is_organiser_of
+from core import ratelimit
 from events.audit import log
+from events.backoffice.scope import is_organiser_of
 from events.models import Registration
 
 from .models import Material, Talk
@@ -56,14 +56,14 @@ def _rate_key(user) -> str:
 
 
 def _check_rate(user):
-    if ratelimit.exceeded(_rate_key(user), RATE_LIMIT, RATE_WINDOW):
+    if ratelimit.seconds_until_allowed(_rate_key(user), RATE_LIMIT, RATE_WINDOW):
         raise MaterialError(
             _("You have shared many links in a short time. Please try again in an hour.")
         )
 
 
 def _count_submission(user):
-    ratelimit.count(_rate_key(user), RATE_WINDOW)
+    ratelimit.consume(_rate_key(user), RATE_WINDOW)
 
 
 def _check_fields(event, kind, url, title, talk):

@@ -87,7 +87,7 @@ class TicketTypeFactory(factory.django.DjangoModelFactory):
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
-    """Writes rows directly: for arranging tests only. Code under test uses events.allocation."""
+    """Writes rows directly: for arranging tests only. Code under test uses events.registration.allocation."""
 
     class Meta:
         model = Registration

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events import checkin_tokens
 from events.models import Registration
+from events.registration import checkin as checkin_tokens
 from tests.factories import (
     PASSWORD,
     CommunityFactory,

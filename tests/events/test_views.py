@@ -6,8 +6,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from events import allocation, checkin_tokens
 from events.models import Event, Membership, Registration, TicketType
+from events.registration import allocation
+from events.registration import checkin as checkin_tokens
 from events.tasks import unsubscribe_token
 from tests.factories import (
     CommunityFactory,
@@ -394,7 +395,7 @@ def test_receipt_has_qr_with_signed_checkin_url_not_bare_receipt(client, member)
     registration = RegistrationFactory(user=member)
     response = client.get(registration.get_absolute_url(), **EN)
     token = response.context["checkin_url"].rstrip("/").rsplit("/", 1)[1]
-    assert checkin_tokens.read_token(token) == registration.pk
+    assert checkin_tokens.registration_for_token(token) == registration
     assert registration.receipt not in token
     assert "<svg" in response.text
     assert ' style="' not in response.context["qr_svg"]
@@ -402,7 +403,15 @@ def test_receipt_has_qr_with_signed_checkin_url_not_bare_receipt(client, member)
 
 def test_checkin_token_forged_is_rejected():
     with pytest.raises(signing.BadSignature):
-        checkin_tokens.read_token("1:forged:token")
+        checkin_tokens.registration_for_token("1:forged:token")
+
+
+def test_checkin_token_names_nobody_when_the_receipt_no_longer_matches():
+    registration = RegistrationFactory()
+    token = checkin_tokens.make_token(registration)
+    Registration.objects.filter(pk=registration.pk).update(receipt="ZZZZ9999")
+
+    assert checkin_tokens.registration_for_token(token) is None
 
 
 def test_receipt_of_someone_else_is_404(client, member):

@@ -19,8 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from api import keys
-from events import checkin_tokens
 from events.models import Membership, Registration
+from events.registration import checkin as checkin_tokens
 from events.tasks import unsubscribe_token
 from talks.models import Material
 from tests.factories import (

@@ -25,8 +25,8 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from events import allocation, draw
 from events.models import Registration
+from events.registration import allocation, draw
 from tests.factories import RegistrationFactory, TicketTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -207,10 +207,9 @@ def draw_subprocess(tt):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": url,
-        "MEETUP_TEST_DRAW_PAUSE": "60",
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "draw", str(tt.pk), "--no-mail"],
+        [sys.executable, "-m", "tests.meetup.draw_paused", str(tt.pk)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

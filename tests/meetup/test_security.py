@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from accounts.models import ApiKey, User
-from events import images
-from events.forms_backoffice import CommunityAdminForm, EventAdminForm
+from core import images
+from events.backoffice.forms import CommunityAdminForm, EventAdminForm
 from events.models import Community, Event, Registration
 from talks.models import Material
 from tests.factories import (

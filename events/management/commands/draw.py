@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from events import draw
-from events.allocation import RegistrationError
 from events.models import TicketType
+from events.registration import draw
+from events.registration.allocation import RegistrationError
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ from django.db import OperationalError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from events import draw, reconfirm
-from events.allocation import RegistrationError
 from events.models import Registration, TicketType
+from events.registration import draw, reconfirm
+from events.registration.allocation import RegistrationError
 
 
 def due_lotteries(now):

@@ -1,0 +1,314 @@
+"""The back office's own pages.
+
+Under /admin/ (registered by EventAdmin.get_urls, wrapped in `admin_site.admin_view`): the
+event dashboard, the lottery confirmation, the check-in desk, the CSV export, the printable
+attendee list and messages to registrants. Each looks the event up among the events the user
+organises, so another community's event is a 404.
+
+Outside /admin/: the QR code's check-in URL and the attendees' self check-in.
+Every write is a workflow call; the views only turn a RegistrationError into a message.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.db.models import Count, Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events.audit import log
+from events.backoffice import messaging
+from events.backoffice.dashboard import (
+    csv_chunks,
+    dashboard_figures,
+    drawable,
+    recent_log,
+)
+from events.backoffice.forms import CheckInForm, MessageForm
+from events.backoffice.scope import event_for_organiser_or_404, is_organiser_of
+from events.models import Registration, TicketType
+from events.registration import allocation, draw
+from events.registration import checkin as checkin_rules
+from events.registration.allocation import RegistrationError
+
+Status = Registration.Status
+
+#: A QR check-in link works until this long after it was made (receipts are mailed weeks ahead).
+CHECKIN_TOKEN_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def _context(request, model_admin, event, title, **extra):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "subtitle": event.title,
+        "event": event,
+        "links": _links(event),
+        **extra,
+    }
+
+
+def _links(event):
+    def admin_url(name):
+        return reverse(f"admin:events_event_{name}", args=[event.pk])
+
+    return {
+        "dashboard": admin_url("dashboard"),
+        "checkin": admin_url("checkin"),
+        "export": admin_url("export"),
+        "attendees": admin_url("attendees"),
+        "message": admin_url("message"),
+        "change": reverse("admin:events_event_change", args=[event.pk]),
+        "registrations": reverse("admin:events_registration_changelist")
+        + f"?event__id__exact={event.pk}",
+        "log": reverse("admin:events_auditlog_changelist") + f"?event__id__exact={event.pk}",
+        "public": event.get_absolute_url(),
+    }
+
+
+# -- Dashboard ------------------------------------------------------------------------------
+
+
+def dashboard(request, event_id, *, model_admin):
+    event = event_for_organiser_or_404(request.user, event_id)
+    now = timezone.now()
+    figures = dashboard_figures(event, now=now)
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Dashboard"),
+        figures=figures,
+        log_entries=recent_log(event),
+        ended=now >= event.ends_at,
+        totals={
+            "applicants": sum(f.applicants for f in figures),
+            "accepted": sum(f.accepted for f in figures),
+            "capacity": sum(f.ticket_type.capacity for f in figures),
+            "checked_in": sum(f.checked_in for f in figures),
+        },
+    )
+    return render(request, "admin/events/dashboard.html", context)
+
+
+# -- The lottery ----------------------------------------------------------------------------
+
+
+def draw_confirm(request, event_id, ticket_type_id, *, model_admin):
+    event = event_for_organiser_or_404(request.user, event_id)
+    tt = get_object_or_404(TicketType, pk=ticket_type_id, event=event)
+    if request.method == "POST":
+        try:
+            summary = draw.draw(tt, by=request.user)
+        except RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The lottery for “%(name)s” is drawn: %(accepted)s of %(entries)s entries "
+                    "won a seat, %(waitlisted)s are on the waitlist. Result e-mails are on their way."
+                )
+                % {
+                    "name": tt.name,
+                    "accepted": summary.accepted,
+                    "entries": summary.entries,
+                    "waitlisted": summary.waitlisted,
+                },
+            )
+            return redirect("admin:events_event_dashboard", event.pk)
+        tt.refresh_from_db()
+    counts = Registration.objects.filter(ticket_type=tt).aggregate(
+        entries=Count("pk", filter=Q(status=Status.PENDING)),
+        accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
+    )
+    seats = max(tt.capacity - counts["accepted"], 0)
+    winners = min(seats, counts["entries"])
+    now = timezone.now()
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Run the lottery"),
+        ticket_type=tt,
+        entries=counts["entries"],
+        seats=seats,
+        winners=winners,
+        losers=counts["entries"] - winners,
+        window_open=tt.is_lottery and now < tt.closes_at,
+        can_draw=drawable(tt, now) and counts["entries"] > 0,
+    )
+    return render(request, "admin/events/draw_confirm.html", context)
+
+
+# -- Check-in at the door -------------------------------------------------------------------
+
+
+def _checkin_counts(event):
+    return Registration.objects.filter(event=event, status=Status.ACCEPTED).aggregate(
+        accepted=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def checkin(request, event_id, *, model_admin):
+    """Type a receipt, see the name, confirm with one tap. htmx swaps only the panel."""
+    event = event_for_organiser_or_404(request.user, event_id)
+    result = {}
+    form = CheckInForm()
+    if request.method == "POST":
+        posted = CheckInForm(request.POST)
+        if posted.is_valid():
+            receipt = posted.cleaned_data["receipt"]
+            registration = checkin_rules.find_by_receipt(receipt)
+            refusal = checkin_rules.refusal(registration, event)
+            if refusal:
+                result = {"error": refusal, "receipt": receipt}
+                form = posted
+            elif request.POST.get("confirm") == receipt:
+                try:
+                    allocation.check_in(registration, by=request.user)
+                except RegistrationError as exc:
+                    result = {"error": str(exc), "receipt": receipt}
+                else:
+                    result = {"done": registration}
+            else:
+                result = {"confirm": registration}
+                form = posted
+        else:
+            form = posted
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Check-in"),
+        form=form,
+        result=result,
+        counts=_checkin_counts(event),
+    )
+    template = "admin/events/checkin.html"
+    if request.htmx:
+        template += "#panel"
+    return render(request, template, context)
+
+
+def checkin_by_token(request, token):
+    """The URL in a receipt's QR code: an organiser of the event sees who it is, taps, done."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        registration = checkin_rules.registration_for_token(token, max_age=CHECKIN_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        return _token_problem(
+            request,
+            _(
+                "This check-in code has expired. Type the receipt "
+                "number on the check-in page instead."
+            ),
+        )
+    except signing.BadSignature:
+        return _token_problem(
+            request,
+            _(
+                "This check-in code is not valid: it was not made by "
+                "this site, or it was changed. Type the receipt number "
+                "on the check-in page instead."
+            ),
+        )
+    if registration is None or not is_organiser_of(request.user, registration.event.community_id):
+        raise Http404
+    event = registration.event
+    result = {}
+    if request.method == "POST":
+        refusal = checkin_rules.refusal(registration, event)
+        if refusal:
+            result = {"error": refusal}
+        else:
+            try:
+                allocation.check_in(registration, by=request.user)
+            except RegistrationError as exc:
+                result = {"error": str(exc)}
+            else:
+                registration.refresh_from_db()
+                result = {"done": registration}
+    else:
+        refusal = checkin_rules.refusal(registration, event)
+        result = {"error": refusal} if refusal else {"confirm": registration}
+    context = {
+        "event": event,
+        "registration": registration,
+        "result": result,
+        "counts": _checkin_counts(event),
+        "checkin_url": reverse("admin:events_event_checkin", args=[event.pk]),
+        **admin.site.each_context(request),
+        "title": _("Check-in"),
+    }
+    return render(request, "admin/events/checkin_token.html", context)
+
+
+def _token_problem(request, message):
+    context = {**admin.site.each_context(request), "problem": message, "title": _("Check-in")}
+    return render(request, "admin/events/checkin_token.html", context, status=400)
+
+
+# -- Exports --------------------------------------------------------------------------------
+
+
+def export_csv(request, event_id, *, model_admin):
+    event = event_for_organiser_or_404(request.user, event_id)
+    log(event, request.user, "event.export_csv", event)
+    response = StreamingHttpResponse(csv_chunks(event), content_type="text/csv; charset=utf-8")
+    filename = f"event-{event.pk}-registrations.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def attendee_list(request, event_id, *, model_admin):
+    """The reception desk's printed list: accepted registrations, by name."""
+    event = event_for_organiser_or_404(request.user, event_id)
+    attendees = (
+        Registration.objects.filter(event=event, status=Status.ACCEPTED)
+        .select_related("user", "ticket_type")
+        .order_by("ticket_type__position", "ticket_type_id", "user__nickname", "pk")
+    )
+    context = _context(request, model_admin, event, _("Attendee list"), attendees=attendees)
+    return render(request, "admin/events/attendee_list.html", context)
+
+
+# -- Messages -------------------------------------------------------------------------------
+
+
+def message(request, event_id, *, model_admin):
+    event = event_for_organiser_or_404(request.user, event_id)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = messaging.queue_message(event, by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            ngettext(
+                "Your message is queued for %(count)s registrant.",
+                "Your message is queued for %(count)s registrants.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("admin:events_event_dashboard", event.pk)
+    audience_counts = {
+        key: messaging.recipients(event, key).count() for key in messaging.AUDIENCE_STATUSES
+    }
+    form.fields["audience"].choices = [
+        (key, f"{label} · {audience_counts[key]}") for key, label in MessageForm.AUDIENCES
+    ]
+    context = _context(
+        request,
+        model_admin,
+        event,
+        _("Message registrants"),
+        form=form,
+        audience_counts=audience_counts,
+    )
+    return render(request, "admin/events/message.html", context)

@@ -1,0 +1,340 @@
+"""Every seat-changing write: apply, cancel, promote, capacity, approval, move, check-in.
+
+Locking rule (the one rule of this module): each function takes the row lock of the ticket
+type it changes (`select_for_update`) as its FIRST statement inside one
+`transaction.atomic(durable=True)`, then counts fresh, decides and writes. Two operations on
+the same ticket type therefore run one after the other, in every process on every host.
+`move` locks two ticket types, always in primary-key order, so two moves cannot deadlock.
+On SQLite the settings open every transaction with BEGIN IMMEDIATE, which serialises writers.
+
+Mail is never sent under the lock: `send_status_mail` is enqueued with `transaction.on_commit`.
+Callers (views, admin actions, commands) only translate `RegistrationError` into a message.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from events.audit import log
+from events.models import Event, Registration, TicketType
+
+Status = Registration.Status
+
+#: Test-only seam: called between counting and writing in `apply` and `promote`. The race tests set it to a
+#: short sleep to widen the window; in production it is None and costs nothing.
+_after_count_hook = None
+
+
+class RegistrationError(Exception):
+    """A user-facing reason why a registration change was refused (the message is str(exc))."""
+
+
+def lock_ticket_type(ticket_type) -> TicketType:
+    """The ticket type (or its id), re-read under its row lock. Call only inside
+    `transaction.atomic`: every seat change starts here."""
+    pk = ticket_type.pk if isinstance(ticket_type, TicketType) else ticket_type
+    return (
+        TicketType.objects.select_related("event", "event__community")
+        .select_for_update(of=("self",))
+        .get(pk=pk)
+    )
+
+
+def _enqueue_mail(registration_id: int) -> None:
+    from events.tasks import send_status_mail
+
+    transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+
+
+def seat_counts(tt: TicketType) -> dict:
+    """Accepted and waitlisted registrations of a ticket type, and its last waitlist rank."""
+    return Registration.objects.filter(ticket_type_id=tt.pk).aggregate(
+        accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
+        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        last_rank=Max("waitlist_rank"),
+    )
+
+
+def _fresh(registration) -> Registration:
+    return Registration.objects.select_related("user").get(pk=registration.pk)
+
+
+def _is_organiser(user, event: Event) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.is_staff and event.community.organisers.filter(pk=user.pk).exists()
+
+
+def _moveups_allowed(tt: TicketType, now) -> bool:
+    if now >= tt.event.starts_at:
+        return False
+    if tt.moveup_cutoff_at and now >= tt.moveup_cutoff_at:
+        return False
+    # Before a draw, lottery seats belong to the draw, not to the waitlist.
+    return not (tt.is_lottery and not tt.is_drawn)
+
+
+def _check_can_apply(tt: TicketType, user, now) -> None:
+    event = tt.event
+    if event.status == Event.Status.DRAFT:
+        raise RegistrationError(_("This event is not open for applications."))
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationError(_("This event was cancelled; applications are closed."))
+    if now >= event.starts_at:
+        raise RegistrationError(_("This event has already started; applications are closed."))
+    if tt.is_lottery and tt.is_drawn:
+        return  # after the draw, a late applicant joins the end of the waitlist
+    if now < tt.opens_at:
+        raise RegistrationError(
+            _("Applications for “%(name)s” open on %(when)s.")
+            % {"name": tt.name, "when": local_time_text(tt.opens_at, event)}
+        )
+    if now >= tt.closes_at:
+        raise RegistrationError(_("Applications for “%(name)s” are closed.") % {"name": tt.name})
+
+
+def local_time_text(value, event: Event) -> str:
+    """A moment as the event's attendees read it: in the event's time zone."""
+    return date_format(timezone.localtime(value, event.tzinfo), "DATETIME_FORMAT")
+
+
+def has_verified_email(user) -> bool:
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def _already_registered() -> RegistrationError:
+    return RegistrationError(_("You are already registered for this event."))
+
+
+def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -> Registration:
+    """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted."""
+    if user is None or not user.is_authenticated:
+        raise RegistrationError(_("Please log in to apply."))
+    if not has_verified_email(user):
+        raise RegistrationError(_("Please verify your e-mail address before applying."))
+    try:
+        with transaction.atomic(durable=True):
+            tt = lock_ticket_type(ticket_type)
+            now = timezone.now()
+            _check_can_apply(tt, user, now)
+            if Registration.objects.filter(
+                event_id=tt.event_id, user=user, status__in=Registration.LIVE_STATUSES
+            ).exists():
+                raise _already_registered()
+            counts = seat_counts(tt)
+            if _after_count_hook is not None:
+                _after_count_hook()
+            rank = None
+            if tt.is_lottery:
+                if tt.is_drawn:
+                    status, rank = Status.WAITLISTED, (counts["last_rank"] or 0) + 1
+                else:
+                    status = Status.PENDING
+            elif tt.allocation == TicketType.Allocation.APPROVAL:
+                status = Status.PENDING
+            elif counts["accepted"] < tt.capacity and counts["waitlisted"] == 0:
+                status = Status.ACCEPTED
+            else:
+                status, rank = Status.WAITLISTED, (counts["last_rank"] or 0) + 1
+            registration = Registration.objects.create(
+                ticket_type=tt,
+                event_id=tt.event_id,
+                user=user,
+                status=status,
+                waitlist_rank=rank,
+                show_in_list=show_in_list,
+                applied_at=now,
+                decided_at=now if status != Status.PENDING else None,
+                **({"language": language} if language else {}),
+            )
+            _enqueue_mail(registration.pk)
+    except IntegrityError:
+        # Two tabs applying to two ticket types of one event hold different locks; the
+        # partial unique index on live registrations turns the second into this error.
+        if Registration.objects.filter(
+            event_id=_event_id_of(ticket_type), user=user, status__in=Registration.LIVE_STATUSES
+        ).exists():
+            raise _already_registered() from None
+        raise
+    return registration
+
+
+def _event_id_of(ticket_type) -> int:
+    if isinstance(ticket_type, TicketType):
+        return ticket_type.event_id
+    return TicketType.objects.values_list("event_id", flat=True).get(pk=ticket_type)
+
+
+def promote(ticket_type_locked: TicketType, *, now=None) -> list[Registration]:
+    """Move the first waitlisted registrations up while seats are free. Call under the lock."""
+    tt = ticket_type_locked
+    now = now or timezone.now()
+    if not _moveups_allowed(tt, now):
+        return []
+    free = tt.capacity - seat_counts(tt)["accepted"]
+    if free <= 0:
+        return []
+    if _after_count_hook is not None:
+        _after_count_hook()
+    promoted = list(
+        Registration.objects.filter(ticket_type_id=tt.pk, status=Status.WAITLISTED).order_by(
+            "waitlist_rank", "pk"
+        )[:free]
+    )
+    for registration in promoted:
+        registration.status = Status.ACCEPTED
+        registration.decided_at = now
+        registration.save(update_fields=["status", "decided_at"])
+        _enqueue_mail(registration.pk)
+    if promoted:
+        log(tt.event, None, "registration.promote", tt, receipts=[r.receipt for r in promoted])
+    return promoted
+
+
+def cancel(registration, *, by) -> Registration:
+    """Cancel a live registration; a freed seat goes to the first on the waitlist at once."""
+    with transaction.atomic(durable=True):
+        tt = lock_ticket_type(registration.ticket_type_id)
+        registration = _fresh(registration)
+        if by is not None and by.pk != registration.user_id and not _is_organiser(by, tt.event):
+            raise RegistrationError(_("You can only cancel your own registration."))
+        if not registration.is_live:
+            raise RegistrationError(_("This registration is already cancelled."))
+        if registration.checked_in_at:
+            raise RegistrationError(_("You have already checked in; this cannot be cancelled."))
+        held_seat = registration.status == Status.ACCEPTED
+        now = timezone.now()
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.cancelled_by = by if getattr(by, "pk", None) else None
+        registration.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        _enqueue_mail(registration.pk)
+        if by is not None and by.pk != registration.user_id:
+            log(tt.event, by, "registration.cancel", registration.receipt)
+        if held_seat:
+            promote(tt, now=now)
+    return registration
+
+
+def set_capacity(ticket_type, capacity: int, *, by) -> TicketType:
+    """Change the seats; raising promotes from the waitlist, below the accepted count is refused."""
+    if capacity is None or capacity < 0:
+        raise RegistrationError(_("Capacity must be zero or more."))
+    with transaction.atomic(durable=True):
+        tt = lock_ticket_type(ticket_type)
+        accepted = seat_counts(tt)["accepted"]
+        if capacity < accepted:
+            raise RegistrationError(
+                _("%(accepted)s people already hold a seat; capacity cannot go below that.")
+                % {"accepted": accepted}
+            )
+        old = tt.capacity
+        tt.capacity = capacity
+        tt.save(update_fields=["capacity", "updated_at"])
+        log(tt.event, by, "ticket_type.capacity", tt, old=old, new=capacity)
+        if capacity > old:
+            promote(tt)
+    return tt
+
+
+def _decide(registration, *, by, accept: bool) -> Registration:
+    with transaction.atomic(durable=True):
+        tt = lock_ticket_type(registration.ticket_type_id)
+        registration = _fresh(registration)
+        if registration.status != Status.PENDING or tt.is_lottery:
+            raise RegistrationError(_("Only pending applications can be approved or rejected."))
+        if accept and seat_counts(tt)["accepted"] >= tt.capacity:
+            raise RegistrationError(
+                _("No seat is free in “%(name)s”; raise its capacity first.") % {"name": tt.name}
+            )
+        registration.status = Status.ACCEPTED if accept else Status.REJECTED
+        registration.decided_at = timezone.now()
+        registration.save(update_fields=["status", "decided_at"])
+        log(tt.event, by, "registration.approve" if accept else "registration.reject", registration)
+        _enqueue_mail(registration.pk)
+    return registration
+
+
+def approve(registration, *, by) -> Registration:
+    return _decide(registration, by=by, accept=True)
+
+
+def reject(registration, *, by) -> Registration:
+    return _decide(registration, by=by, accept=False)
+
+
+def move(registration, ticket_type, *, by) -> Registration:
+    """Give a live registration a seat in another ticket type of the same event.
+
+    Refused when the target has no free seat. The old registration is cancelled (it keeps its
+    draw rank: a published lottery record never changes) and a new one, with a new receipt,
+    takes the seat. The old type's seat, if it held one, goes to its waitlist.
+    """
+    target_pk = ticket_type.pk if isinstance(ticket_type, TicketType) else ticket_type
+    with transaction.atomic(durable=True):
+        source_pk = registration.ticket_type_id
+        locked = {pk: lock_ticket_type(pk) for pk in sorted({source_pk, target_pk})}
+        source, target = locked[source_pk], locked[target_pk]
+        old = _fresh(registration)
+        if old.ticket_type_id != source_pk or not old.is_live:
+            raise RegistrationError(_("Only a live registration can be moved."))
+        if target.event_id != source.event_id:
+            raise RegistrationError(_("A registration can only move within its event."))
+        if target.pk == source.pk:
+            raise RegistrationError(_("The registration is already in that ticket type."))
+        if old.checked_in_at:
+            raise RegistrationError(_("A checked-in registration cannot be moved."))
+        if seat_counts(target)["accepted"] >= target.capacity:
+            raise RegistrationError(_("No seat is free in “%(name)s”.") % {"name": target.name})
+        held_seat = old.status == Status.ACCEPTED
+        now = timezone.now()
+        old.status = Status.CANCELLED
+        old.cancelled_at = now
+        old.cancelled_by = by if getattr(by, "pk", None) else None
+        old.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        moved = Registration.objects.create(
+            ticket_type=target,
+            event_id=target.event_id,
+            user_id=old.user_id,
+            status=Status.ACCEPTED,
+            show_in_list=old.show_in_list,
+            language=old.language,
+            applied_at=old.applied_at,
+            decided_at=now,
+        )
+        log(source.event, by, "registration.move", moved, source=source.pk, to=target.pk,
+            old_receipt=old.receipt)  # fmt: skip
+        _enqueue_mail(moved.pk)
+        if held_seat:
+            promote(source, now=now)
+    return moved
+
+
+def check_in(registration, *, by) -> Registration:
+    """Mark an accepted registration as checked in; refuses anything else, and a second time."""
+    with transaction.atomic(durable=True):
+        tt = lock_ticket_type(registration.ticket_type_id)
+        registration = _fresh(registration)
+        if registration.status != Status.ACCEPTED:
+            raise RegistrationError(
+                _("Only accepted registrations can check in (this one is %(status)s).")
+                % {"status": registration.get_status_display()}
+            )
+        if registration.checked_in_at:
+            raise RegistrationError(
+                _("Already checked in at %(when)s.")
+                % {"when": local_time_text(registration.checked_in_at, tt.event)}
+            )
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at"])
+        log(tt.event, by, "registration.check_in", registration)
+    return registration

@@ -1,0 +1,106 @@
+"""Atom feeds of newly published events: the whole site, and one community.
+
+Links are made absolute from the request's host (not the Sites framework), so a
+self-hosted instance needs no Site row set up for its feeds to be right.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from core.markdown import render_markdown
+from events.models import Community, Event
+
+FEED_SIZE = 30
+
+
+@dataclass
+class Source:
+    request: object
+    community: Community | None = None
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+
+class EventsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        return Source(request)
+
+    def title(self, obj):
+        return _("New events on Meetup")
+
+    def subtitle(self, obj):
+        return _("Events as they are announced.")
+
+    def link(self, obj):
+        return obj.absolute("/events/")
+
+    def feed_url(self, obj):
+        return obj.request.build_absolute_uri()
+
+    def feed_guid(self, obj):
+        return self.feed_url(obj)
+
+    def events(self, obj):
+        return Event.objects.published().select_related("community")
+
+    def items(self, obj):
+        items = list(self.events(obj).order_by("-published_at", "-created_at", "-pk")[:FEED_SIZE])
+        for event in items:
+            event.feed_link = obj.absolute(event.get_absolute_url())
+        return items
+
+    def item_title(self, item):
+        prefix = _("[Cancelled] ") if item.is_cancelled else ""
+        return f"{prefix}{item.title}"
+
+    def item_description(self, item):
+        when = item.starts_at.astimezone(item.tzinfo).strftime("%Y-%m-%d %H:%M")
+        where = item.venue_name or (_("Online") if item.online_url else "")
+        lines = [f"<p><strong>{escape(when)}</strong>{' · ' + escape(where) if where else ''}</p>"]
+        if item.catch:
+            lines.append(f"<p>{escape(item.catch)}</p>")
+        lines.append(str(render_markdown(item.description)))
+        return "\n".join(lines)
+
+    def item_link(self, item):
+        return item.feed_link
+
+    def item_guid(self, item):
+        return item.feed_link
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.community.name
+
+    def item_categories(self, item):
+        return [item.community.name]
+
+
+class CommunityEventsFeed(EventsFeed):
+    def get_object(self, request, slug):
+        return Source(request, get_object_or_404(Community, slug=slug))
+
+    def title(self, obj):
+        return _("New events of %(community)s") % {"community": obj.community.name}
+
+    def subtitle(self, obj):
+        return obj.community.catch or _("Events as they are announced.")
+
+    def link(self, obj):
+        return obj.absolute(obj.community.get_absolute_url())
+
+    def events(self, obj):
+        return super().events(obj).filter(community=obj.community)
