@@ -1,0 +1,275 @@
+"""Back office: communities, members, events and ticket types.
+
+Every admin here is scoped to the communities the user organises (events.backoffice.scope).
+Capacity changes go through `allocation.set_capacity`; nothing here writes a seat.
+"""
+
+from functools import partial
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from events import tasks
+from events.backoffice import views as backoffice_views
+from events.backoffice.forms import CommunityAdminForm, EventAdminForm, TicketTypeForm
+from events.backoffice.scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
+from events.models import Community, Event, Membership, Registration, TicketType
+from events.registration import allocation
+from events.registration.allocation import RegistrationError
+
+
+def save_capacity(request, ticket_type, form) -> None:
+    """Save a ticket type form; a changed capacity goes through `allocation.set_capacity`.
+
+    The admin saves inside its own transaction, and the workflow needs a durable one of its
+    own (it takes the ticket type's row lock), so the capacity changes right after the admin's
+    transaction commits, still within the request. The form already refused, in place and with
+    the numbers, a capacity below the accepted count; if a seat was given in between, the
+    workflow refuses and the message says so.
+    """
+    if not ticket_type.pk or "capacity" not in form.changed_data:
+        ticket_type.save()
+        return
+    new_capacity = ticket_type.capacity
+    ticket_type.capacity = form.initial["capacity"]
+    ticket_type.save()
+
+    def change_capacity():
+        try:
+            allocation.set_capacity(ticket_type, new_capacity, by=request.user)
+        except RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            ticket_type.capacity = new_capacity
+
+    transaction.on_commit(change_capacity)
+
+
+# -- Community and membership --------------------------------------------------------------
+
+
+@admin.register(Community)
+class CommunityAdmin(OrganiserScopedAdmin):
+    form = CommunityAdminForm
+    community_lookup = ""
+    event_lookup = None
+    list_display = ["name", "slug", "event_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organisers"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_events=Count("events"))
+
+    @admin.display(description=_("events"), ordering="n_events")
+    def event_count(self, obj):
+        return obj.n_events
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisers" and not request.user.is_superuser:
+            from accounts.models import User
+
+            # Organisers pick co-organisers among staff accounts, never from every user.
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganiserScopedAdmin):
+    event_lookup = None
+    list_display = ["user", "community", "joined_at", "notify_new_events"]
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter), "notify_new_events"]
+    search_fields = ["user__nickname", "user__display_name", "user__email"]
+    list_select_related = ["user", "community"]
+    readonly_fields = ["user", "community", "joined_at"]
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+
+# -- Events and ticket types ---------------------------------------------------------------
+
+
+class TicketTypeInline(OrganiserScopedInline, admin.StackedInline):
+    model = TicketType
+    form = TicketTypeForm
+    extra = 0
+    fields = [
+        ("name", "allocation", "capacity"),
+        ("opens_at", "closes_at"),
+        ("lottery_at", "moveup_cutoff_at"),
+        ("position", "weighting"),
+        "description",
+    ]
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(OrganiserScopedAdmin):
+    form = EventAdminForm
+    list_display = ["title", "community", "starts_at", "status", "dashboard_link"]
+    list_filter = ["status", ("community", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "catch", "venue_name"]
+    list_select_related = ["community"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at"]
+    exclude = ["owner"]
+    fieldsets = [
+        (None, {"fields": ["community", "number", "title", "catch", "status", "published_at"]}),
+        (_("When"), {"fields": ["starts_at", "ends_at", "timezone"]}),
+        (
+            _("Where"),
+            {"fields": ["venue_name", "address", "latitude", "longitude", "online_url"]},
+        ),
+        (_("About"), {"fields": ["description", "hashtag", "image"]}),
+        (_("At the door"), {"fields": ["checkin_code"]}),
+    ]
+
+    def get_inlines(self, request, obj):
+        # Higher apps (talks, reports) register their inlines in admin_scope at import time.
+        return [TicketTypeInline, *extra_event_inlines]
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_dashboard", args=[obj.pk]),
+            _("Dashboard"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.owner_id is None:
+            obj.owner = request.user
+        published_now = obj.status == Event.Status.PUBLISHED and (
+            not change or "status" in form.changed_data
+        )
+        if published_now and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if published_now:
+            # Members who opted in hear about it once, after commit (idempotent in the task).
+            tasks.announce_event(obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TicketType:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        forms_by_instance = {id(f.instance): f for f in formset.forms}
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            save_capacity(request, instance, forms_by_instance[id(instance)])
+        formset.save_m2m()
+
+    def get_urls(self):
+        site = self.admin_site
+
+        def wrap(view):
+            return site.admin_view(partial(view, model_admin=self))
+
+        custom = [
+            path(
+                "<int:event_id>/dashboard/",
+                wrap(backoffice_views.dashboard),
+                name="events_event_dashboard",
+            ),
+            path(
+                "<int:event_id>/lottery/<int:ticket_type_id>/",
+                wrap(backoffice_views.draw_confirm),
+                name="events_event_draw",
+            ),
+            path(
+                "<int:event_id>/checkin/",
+                wrap(backoffice_views.checkin),
+                name="events_event_checkin",
+            ),
+            path(
+                "<int:event_id>/registrations.csv",
+                wrap(backoffice_views.export_csv),
+                name="events_event_export",
+            ),
+            path(
+                "<int:event_id>/attendees/",
+                wrap(backoffice_views.attendee_list),
+                name="events_event_attendees",
+            ),
+            path(
+                "<int:event_id>/message/",
+                wrap(backoffice_views.message),
+                name="events_event_message",
+            ),
+        ]
+        return custom + super().get_urls()
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(OrganiserScopedAdmin):
+    community_lookup = "event__community"
+    form = TicketTypeForm
+    list_display = [
+        "name",
+        "event",
+        "allocation",
+        "capacity",
+        "accepted_count",
+        "closes_at",
+        "lottery_state",
+    ]
+    list_filter = ["allocation", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "event__title"]
+    list_select_related = ["event"]
+    readonly_fields = ["commitment", "committed_at", "entries_digest", "drawn_at", "seats_at_draw"]
+    actions = ["run_lottery"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_accepted=Count(
+                    "registrations", filter=Q(registrations__status=Registration.Status.ACCEPTED)
+                )
+            )
+        )
+
+    @admin.display(description=_("accepted"), ordering="n_accepted")
+    def accepted_count(self, obj):
+        return obj.n_accepted
+
+    @admin.display(description=_("lottery"))
+    def lottery_state(self, obj):
+        if not obj.is_lottery:
+            return "—"
+        return _("drawn") if obj.is_drawn else _("not drawn")
+
+    def save_model(self, request, obj, form, change):
+        save_capacity(request, obj, form)
+
+    @admin.action(description=_("Run the lottery…"))
+    def run_lottery(self, request, queryset):
+        ticket_types = list(queryset[:2])
+        if len(ticket_types) != 1:
+            self.message_user(
+                request, _("Select exactly one ticket type to draw."), level=messages.WARNING
+            )
+            return None
+        tt = ticket_types[0]
+        return HttpResponseRedirect(reverse("admin:events_event_draw", args=[tt.event_id, tt.pk]))
+
+
+# -- Registrations -------------------------------------------------------------------------
