@@ -81,11 +81,16 @@ def clean_image_field(value, *, max_width: int | None = None):
     try:
         return prepare_image(value, max_width=max_width, default_name="image")
     except ImageRejected as exc:
-        if exc.code == "too_large":
-            raise ValidationError(
-                _("The image is too large (%(size)s MB); the limit is %(limit)s MB.")
-                % {"size": f"{exc.size / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024}
-            ) from None
-        if exc.code == "too_many_pixels":
-            raise ValidationError(_("The image has too many pixels.")) from None
-        raise ValidationError(_("The image must be a JPEG, PNG or WebP file.")) from None
+        raise ValidationError(rejection_message(exc)) from None
+
+
+def rejection_message(exc: ImageRejected, *, max_bytes: int = MAX_BYTES) -> str:
+    """Why an upload was refused, in a sentence for the person who uploaded it."""
+    if exc.code == "too_large":
+        return _("The image is too large (%(size)s MB); the limit is %(limit)s MB.") % {
+            "size": f"{exc.size / 1024 / 1024:.1f}",
+            "limit": max_bytes // 1024 // 1024,
+        }
+    if exc.code == "too_many_pixels":
+        return _("The image has too many pixels.")
+    return _("The image must be a JPEG, PNG or WebP file.")

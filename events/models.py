@@ -196,14 +196,10 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return self.full_title
+        return self.title
 
     def get_absolute_url(self):
         return reverse("events:event_detail", args=[self.pk])
-
-    @property
-    def full_title(self) -> str:
-        return self.title
 
     @property
     def tzinfo(self):
@@ -227,10 +223,6 @@ class Event(models.Model):
     @property
     def has_ended(self) -> bool:
         return timezone.now() >= self.ends_at
-
-    @property
-    def is_online(self) -> bool:
-        return bool(self.online_url) and not self.venue_name
 
 
 class TicketType(models.Model):

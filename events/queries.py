@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from events.models import Registration, TicketType
 
-S = Registration.Status
+Status = Registration.Status
 
 
 def _count(status_filter):
@@ -42,7 +42,7 @@ def waitlist_position():
     ahead = (
         Registration.objects.filter(
             ticket_type=OuterRef("ticket_type"),
-            status=S.WAITLISTED,
+            status=Status.WAITLISTED,
             waitlist_rank__lt=OuterRef("waitlist_rank"),
         )
         .values("ticket_type")
@@ -57,7 +57,7 @@ def with_waitlist_positions(queryset):
     rows = list(queryset.annotate(position_annotated=waitlist_position()))
     for registration in rows:
         registration.__dict__["waitlist_position"] = (
-            registration.position_annotated if registration.status == S.WAITLISTED else None
+            registration.position_annotated if registration.status == Status.WAITLISTED else None
         )
     return rows
 
@@ -65,9 +65,9 @@ def with_waitlist_positions(queryset):
 def ticket_types_with_counts(event):
     ticket_types = list(
         event.ticket_types.annotate(
-            n_accepted=_count(Q(registrations__status=S.ACCEPTED)),
-            n_pending=_count(Q(registrations__status=S.PENDING)),
-            n_waitlisted=_count(Q(registrations__status=S.WAITLISTED)),
+            n_accepted=_count(Q(registrations__status=Status.ACCEPTED)),
+            n_pending=_count(Q(registrations__status=Status.PENDING)),
+            n_waitlisted=_count(Q(registrations__status=Status.WAITLISTED)),
         ).order_by("position", "pk")
     )
     for tt in ticket_types:
@@ -91,7 +91,7 @@ def participants(event) -> list[Participant]:
         Registration.objects.filter(
             event=event,
             show_in_list=True,
-            status__in=[S.ACCEPTED, S.WAITLISTED, S.PENDING],
+            status__in=[Status.ACCEPTED, Status.WAITLISTED, Status.PENDING],
             user__isnull=False,
         )
         .order_by("status", "waitlist_rank", "applied_at", "pk")

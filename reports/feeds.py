@@ -5,8 +5,6 @@ right on whatever host serves it. The request travels inside the feed object, be
 instances are shared between threads.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,19 +14,11 @@ from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
 from events.models import Community
+from events.syndication.feeds import FeedScope
 
 from .models import Report
 
 FEED_SIZE = 30
-
-
-@dataclass(frozen=True)
-class Scope:
-    request: object
-    community: Community | None = None
-
-    def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
 
 
 def _published():
@@ -43,7 +33,7 @@ class LatestReportsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, *args, **kwargs):
-        return Scope(request)
+        return FeedScope(request)
 
     def title(self, obj):
         return _("Meetup: event reports")
@@ -91,7 +81,7 @@ class LatestReportsFeed(Feed):
 
 class CommunityReportsFeed(LatestReportsFeed):
     def get_object(self, request, slug):
-        return Scope(request, get_object_or_404(Community, slug=slug))
+        return FeedScope(request, get_object_or_404(Community, slug=slug))
 
     def title(self, obj):
         return _("%(community)s: event reports") % {"community": obj.community.name}

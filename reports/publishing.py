@@ -15,11 +15,6 @@ from talks.models import Talk
 from . import figures as figures_module
 from .models import Report, TalkSummary
 
-COVER_MAX_BYTES = 5 * 1024 * 1024
-COVER_MAX_WIDTH = 1600
-COVER_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
-COVER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-
 
 class ReportError(Exception):
     """A user-facing reason why a report change was refused."""
@@ -133,23 +128,6 @@ def prepare_cover(upload) -> ContentFile:
     (core.images, shared with the community logo and the event image).
     """
     try:
-        return images.prepare_image(
-            upload,
-            max_bytes=COVER_MAX_BYTES,
-            max_width=COVER_MAX_WIDTH,
-            max_pixels=COVER_MAX_PIXELS,
-            formats=COVER_FORMATS,
-            default_name="cover",
-        )
+        return images.prepare_image(upload, default_name="cover")
     except images.ImageRejected as exc:
-        if exc.code == "too_large":
-            raise ReportError(
-                _("The cover image is too large (%(size)s MB); the limit is %(limit)s MB.")
-                % {
-                    "size": f"{exc.size / 1024 / 1024:.1f}",
-                    "limit": COVER_MAX_BYTES // 1024 // 1024,
-                }
-            ) from None
-        if exc.code == "too_many_pixels":
-            raise ReportError(_("The cover image has too many pixels.")) from None
-        raise ReportError(_("The cover must be a JPEG, PNG or WebP image.")) from None
+        raise ReportError(images.rejection_message(exc)) from None

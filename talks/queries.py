@@ -32,3 +32,12 @@ def programme_of(event):
             Prefetch("materials", queryset=approved_materials(), to_attr="approved_materials"),
         )
     )
+
+
+def pending_materials(event, user):
+    """The user's own submissions still waiting for approval, so they know it arrived."""
+    return list(
+        Material.objects.filter(event=event, submitted_by=user, approved=False).order_by(
+            "-created_at", "-pk"
+        )
+    )

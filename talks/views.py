@@ -10,8 +10,8 @@ from events.models import Event
 
 from . import materials
 from .forms import MaterialForm
-from .models import Material, Speaker, Talk
-from .queries import approved_materials, speakers_prefetch
+from .models import Speaker, Talk
+from .queries import approved_materials, pending_materials, speakers_prefetch
 
 
 def talk_detail(request, event_id, talk_id):
@@ -70,7 +70,7 @@ def submit_material(request, event_id):
             "event": event,
             "form": form,
             "notice": notice,
-            "pending": pending_of(event, request.user),
+            "pending": pending_materials(event, request.user),
         }
         return render(request, "talks/event_materials.html#submit-form", context)
     if notice:
@@ -79,12 +79,3 @@ def submit_material(request, event_id):
         messages.error(request, form.error_text())
     # Back to the top of the event page, where the message shows.
     return redirect(event)
-
-
-def pending_of(event, user):
-    """The user's own submissions still waiting for approval, so they know it arrived."""
-    return list(
-        Material.objects.filter(event=event, submitted_by=user, approved=False).order_by(
-            "-created_at", "-pk"
-        )
-    )

@@ -24,13 +24,18 @@ Then the seed is published. Anyone can check it against the commitment and
 recompute every rank. Ticket values behave like independent uniform random
 numbers, so with equal weights every order is equally likely, and an entry's
 chance of ranking first is its weight divided by the total weight.
+
+This file is also the reference verifier: it needs only Python's standard library, so anyone
+can save it and run `python3 lottery.py lottery.json` on an event's published record.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -71,20 +76,6 @@ class DrawResult:
     entries_digest: str
     seats: int
     ranked: tuple[RankedEntry, ...]
-
-    def to_document(self, seed: bytes) -> dict[str, Any]:
-        """The published JSON object for one ticket type; `verify` accepts it."""
-        return {
-            "algorithm": self.algorithm,
-            "commitment": commitment(seed),
-            "entries_digest": self.entries_digest,
-            "seed": seed.hex(),
-            "seats": self.seats,
-            "entries": [
-                {"receipt": e.receipt, "weight": e.weight, "rank": e.rank, "outcome": e.outcome}
-                for e in self.ranked
-            ],
-        }
 
 
 def new_seed() -> bytes:
@@ -209,3 +200,27 @@ def _check_weight(receipt: str, weight: object) -> None:
         raise ValueError(f"weight of {receipt!r} must be an int, got {weight!r}")
     if weight < 1:
         raise ValueError(f"weight of {receipt!r} must be >= 1, got {weight}")
+
+
+def main(argv: list[str]) -> int:
+    """Verify every drawn ticket type of a downloaded `lottery.json`; 0 when all verify."""
+    if len(argv) != 2:
+        print("usage: python3 lottery.py lottery.json", file=sys.stderr)
+        return 2
+    with open(argv[1], encoding="utf-8") as handle:
+        document = json.load(handle)
+    ok = True
+    for ticket_type in document.get("ticket_types", []):
+        if ticket_type.get("seed") is None:
+            print(f"{ticket_type.get('name')}: not drawn yet")
+            continue
+        problems = verify(ticket_type)
+        ok = ok and not problems
+        print(f"{ticket_type.get('name')}: {'VERIFIED' if not problems else 'MISMATCH'}")
+        for problem in problems[:20]:
+            print(f"  {problem}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

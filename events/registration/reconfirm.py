@@ -1,7 +1,7 @@
 """Reconfirmation: accepted attendees confirm their seat before a deadline or lose it.
 
 A ticket type may set `reconfirm_opens_at` (when the request goes out) and
-`reconfirm_deadline_at`. `run_due` (called every minute by `manage.py run_due_lotteries`):
+`reconfirm_deadline_at`. `run_due` (called every minute by `manage.py run_due_jobs`):
 
 - asks every accepted, unconfirmed attendee of an open reconfirmation by e-mail, once
   (`reconfirm_requested_at`), including people who move up while it is open;

@@ -18,8 +18,11 @@ from events.models import Community, Event
 FEED_SIZE = 30
 
 
-@dataclass
-class Source:
+@dataclass(frozen=True)
+class FeedScope:
+    """What one feed request covers: the whole site or one community. The request travels
+    inside it because Feed instances are shared between threads. The reports feeds use it too."""
+
     request: object
     community: Community | None = None
 
@@ -31,7 +34,7 @@ class EventsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, *args, **kwargs):
-        return Source(request)
+        return FeedScope(request)
 
     def title(self, obj):
         return _("New events on Meetup")
@@ -91,7 +94,7 @@ class EventsFeed(Feed):
 
 class CommunityEventsFeed(EventsFeed):
     def get_object(self, request, slug):
-        return Source(request, get_object_or_404(Community, slug=slug))
+        return FeedScope(request, get_object_or_404(Community, slug=slug))
 
     def title(self, obj):
         return _("New events of %(community)s") % {"community": obj.community.name}

@@ -12,7 +12,7 @@ from talks import materials as workflow
 from talks.forms import MaterialForm
 from talks.models import Material, Talk
 from talks.providers import recognise
-from talks.queries import approved_materials, programme_of
+from talks.queries import approved_materials, pending_materials, programme_of
 
 register = template.Library()
 
@@ -73,19 +73,11 @@ def event_materials(context, event):
         values.update(
             can_submit=True,
             form=MaterialForm(event=event, talks=talks),
-            pending=_pending(event, user),
+            pending=pending_materials(event, user),
         )
     if not items and not values["can_submit"] and not event.has_started:
         return ""
     return _render(context, "talks/event_materials.html", values)
-
-
-def _pending(event, user):
-    return list(
-        Material.objects.filter(event=event, submitted_by=user, approved=False).order_by(
-            "-created_at", "-pk"
-        )
-    )
 
 
 @register.simple_tag(takes_context=True)

@@ -222,12 +222,12 @@ def test_prepare_cover_refuses_an_oversized_upload():
 def test_prepare_cover_refuses_a_file_that_is_not_an_image():
     upload = SimpleUploadedFile("cover.png", b"<svg onload=alert(1)>", content_type="image/png")
 
-    with pytest.raises(ReportError, match="must be a JPEG, PNG or WebP image"):
+    with pytest.raises(ReportError, match="must be a JPEG, PNG or WebP file"):
         publishing.prepare_cover(upload)
 
 
 def test_prepare_cover_refuses_an_image_format_not_allowed():
-    with pytest.raises(ReportError, match="must be a JPEG, PNG or WebP image"):
+    with pytest.raises(ReportError, match="must be a JPEG, PNG or WebP file"):
         publishing.prepare_cover(image_upload(100, 100, "BMP", "cover.bmp"))
 
 

@@ -484,7 +484,7 @@ def test_draw_command_turns_refusals_into_command_errors():
         call_command("draw", "0", stdout=io.StringIO())
 
 
-def test_run_due_lotteries_draws_only_due_types():
+def test_run_due_jobs_draws_only_due_types():
     due = closed_lottery(capacity=1)
     enter(due, 2)
     later = closed_lottery()
@@ -492,7 +492,7 @@ def test_run_due_lotteries_draws_only_due_types():
     enter(later, 2)
     empty = closed_lottery()
 
-    call_command("run_due_lotteries", stdout=io.StringIO())
+    call_command("run_due_jobs", stdout=io.StringIO())
 
     drawn = {
         tt.pk: tt.is_drawn for tt in TicketType.objects.filter(pk__in=[due.pk, later.pk, empty.pk])
@@ -534,3 +534,49 @@ def test_demo_lottery_draw_is_idempotent():
     events.demo.load(accounts.demo.load())
 
     assert snapshot(tt) == before
+
+
+def _run_reference_verifier(path):
+    """The pure lottery module run as outsiders run it: a lone file, standard library only."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    module = Path(lottery.__file__)
+    alone = path.parent / "lottery.py"
+    shutil.copy(module, alone)
+    return subprocess.run(
+        [sys.executable, "-I", str(alone), str(path)],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+    )
+
+
+def test_lottery_module_verifies_a_published_record_standing_alone(client, tmp_path):
+    tt = closed_lottery()
+    enter(tt, 6)
+    draw.draw(tt)
+    record = tmp_path / "lottery.json"
+    record.write_bytes(client.get(f"/events/{tt.event_id}/lottery.json").content)
+
+    result = _run_reference_verifier(record)
+
+    assert (result.returncode, result.stdout.strip()) == (0, f"{tt.name}: VERIFIED")
+
+
+def test_lottery_module_finds_a_tampered_record(client, tmp_path):
+    tt = closed_lottery()
+    enter(tt, 6)
+    draw.draw(tt)
+    document = client.get(f"/events/{tt.event_id}/lottery.json").json()
+    entries = document["ticket_types"][0]["entries"]
+    entries[0]["outcome"], entries[-1]["outcome"] = entries[-1]["outcome"], entries[0]["outcome"]
+    record = tmp_path / "lottery.json"
+    record.write_text(json.dumps(document))
+
+    result = _run_reference_verifier(record)
+
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{tt.name}: MISMATCH")

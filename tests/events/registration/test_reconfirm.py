@@ -141,10 +141,10 @@ def test_reconfirm_page_needs_a_login(client, open_reconfirmation):
     assert response.url.startswith("/accounts/login/")
 
 
-def test_run_due_lotteries_runs_due_reconfirmations(open_reconfirmation):
+def test_run_due_jobs_runs_due_reconfirmations(open_reconfirmation):
     out = io.StringIO()
 
-    call_command("run_due_lotteries", stdout=out)
+    call_command("run_due_jobs", stdout=out)
 
     assert out.getvalue() == "Reconfirmation: 2 asked, 0 unconfirmed seats released.\n"
     assert Registration.objects.filter(reconfirm_requested_at__isnull=False).count() == 2
