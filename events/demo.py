@@ -8,7 +8,8 @@ import zoneinfo
 
 from django.utils import timezone
 
-from events.models import Community, Event, TicketType
+from events.models import Community, Event, Registration, TicketType
+from events.registration import allocation
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
@@ -82,18 +83,18 @@ def load(users) -> dict[str, Event]:
         ("LT 枠 · Lightning talk speakers", 5, TicketType.Allocation.FIRST_COME),
         ("ブログ枠 · Blog writers", 5, TicketType.Allocation.FIRST_COME),
     ]
-    for position, (name, capacity, allocation) in enumerate(ticket_types_23):
+    for position, (name, capacity, method) in enumerate(ticket_types_23):
         TicketType.objects.get_or_create(
             event=event_23,
             position=position,
             defaults={
                 "name": name,
                 "capacity": capacity,
-                "allocation": allocation,
+                "allocation": method,
                 "opens_at": _at(2018, 5, 18, 12, 0),
                 "closes_at": _at(2018, 6, 4, 23, 59),
                 "lottery_at": _at(2018, 6, 5, 0, 0)
-                if allocation == TicketType.Allocation.LOTTERY
+                if method == TicketType.Allocation.LOTTERY
                 else None,
             },
         )
@@ -122,7 +123,7 @@ def load(users) -> dict[str, Event]:
     if created:
         opens = timezone.now() - dt.timedelta(days=2)
         closes = event_24.starts_at - dt.timedelta(days=3)
-        for position, (name, capacity, allocation) in enumerate(
+        for position, (name, capacity, method) in enumerate(
             [
                 ("一般枠 (抽選) · General (lottery)", 100, TicketType.Allocation.LOTTERY),
                 ("先着枠 · First come", 20, TicketType.Allocation.FIRST_COME),
@@ -134,11 +135,11 @@ def load(users) -> dict[str, Event]:
                 position=position,
                 name=name,
                 capacity=capacity,
-                allocation=allocation,
+                allocation=method,
                 opens_at=opens,
                 closes_at=closes,
                 lottery_at=closes + dt.timedelta(hours=1)
-                if allocation == TicketType.Allocation.LOTTERY
+                if method == TicketType.Allocation.LOTTERY
                 else None,
             )
     # Last: #23's applicants must exist before the draw, and check-ins come after it.
@@ -161,19 +162,19 @@ def draw_demo_lottery(event_23) -> None:
         .order_by("position", "pk")
         .first()
     )
-    if tt is None or tt.is_drawn or not tt.registrations.filter(status="pending").exists():
+    pending = tt is not None and tt.registrations.filter(status=Registration.Status.PENDING)
+    if tt is None or tt.is_drawn or not pending.exists():
         return
     # The commitment was published with the ticket type, before applications opened.
     committed_at = tt.opens_at - dt.timedelta(hours=1)
     TicketType.objects.filter(pk=tt.pk).update(committed_at=committed_at)
     tt.committed_at = committed_at
-    # seed_demo runs inside its own transaction, so the draw joins it (durable=False).
-    draw.draw(tt, now=tt.lottery_at, notify=False, durable=False)
+    draw.draw(tt, now=tt.lottery_at, notify=False)
 
 
-# -- Applicants (issue 3) -------------------------------------------------------------------
-# Fictional people. Rows are written directly because seed_demo runs inside one transaction
-# (the workflows open durable ones); the states follow the same rules as events.registration.allocation.
+# -- Applicants ----------------------------------------------------------------------------
+# Fictional people. Every registration goes through the workflow (events.registration), at the
+# time it happened in the story (`now=`), without mail (`notify=False`).
 
 FAMILY = [
     "佐藤",
@@ -276,34 +277,16 @@ def _spread(start, end, n, rng):
     return sorted(start + dt.timedelta(seconds=span * rng.random() ** 3) for _ in range(n))
 
 
-def _first_come(tt, people, times, checked_in=()):
-    """Accepted in arrival order up to capacity, the rest waitlisted by arrival."""
-    from events.models import Registration
-
-    rows = []
-    for index, (user, applied_at) in enumerate(zip(people, times, strict=True)):
-        accepted = index < tt.capacity
-        rows.append(
-            Registration(
-                user=user,
-                ticket_type=tt,
-                event_id=tt.event_id,
-                status="accepted" if accepted else "waitlisted",
-                waitlist_rank=None if accepted else index - tt.capacity + 1,
-                applied_at=applied_at,
-                decided_at=applied_at,
-                mailed_status="accepted" if accepted else "waitlisted",
-                show_in_list=index % 7 != 3,
-            )
-        )
-    return Registration.objects.bulk_create(rows)
+def _apply_all(tt, people, times, hidden_every=0, hidden_at=-1):
+    """Apply each person at their time; some chose not to appear in the participant list."""
+    for n, (user, applied_at) in enumerate(zip(people, times, strict=True)):
+        listed = not hidden_every or n % hidden_every != hidden_at
+        allocation.apply(tt, user=user, show_in_list=listed, now=applied_at, notify=False)
 
 
 def load_applicants(users, event_23, event_24) -> None:
     """#23: ~285 applicants over its three types; #24: a lively, still open event."""
     import random
-
-    from events.models import Registration
 
     if Registration.objects.filter(event__in=[event_23, event_24]).exists():
         return
@@ -313,59 +296,23 @@ def load_applicants(users, event_23, event_24) -> None:
 
     # LT speakers: 6 came, the 6th waits. Blog writers: hamako9999 (whose report is the seed)
     # among the first five, 9 more behind them.
-    _first_come(lt_tt, people[:6], _spread(lt_tt.opens_at, lt_tt.closes_at, 6, rng))
+    _apply_all(lt_tt, people[:6], _spread(lt_tt.opens_at, lt_tt.closes_at, 6, rng), 7, 3)
     blog_people = [users["hamako9999"], *people[6:19]]
-    _first_come(blog_tt, blog_people, _spread(blog_tt.opens_at, blog_tt.closes_at, 14, rng))
+    blog_times = _spread(blog_tt.opens_at, blog_tt.closes_at, 14, rng)
+    _apply_all(blog_tt, blog_people, blog_times, 7, 3)
     # The lottery: everybody else is pending until the draw.
     lottery_people = people[19:]
     times = _spread(lottery_tt.opens_at, lottery_tt.closes_at, len(lottery_people), rng)
-    Registration.objects.bulk_create(
-        [
-            Registration(
-                user=user,
-                ticket_type=lottery_tt,
-                event_id=event_23.pk,
-                status="pending",
-                applied_at=applied_at,
-                mailed_status="pending",
-                show_in_list=n % 5 != 2,
-            )
-            for n, (user, applied_at) in enumerate(zip(lottery_people, times, strict=True))
-        ]
-    )
+    _apply_all(lottery_tt, lottery_people, times, 5, 2)
 
-    # #24: the lottery is filling up, the first-come type has a few seats left.
+    # #24: the lottery is filling up, the first-come type has a few seats left, and three LT
+    # applications wait for the organisers' approval.
     lottery_24, first_24, approval_24 = event_24.ticket_types.order_by("position", "pk")[:3]
     now = timezone.now()
-    Registration.objects.bulk_create(
-        [
-            Registration(
-                user=user,
-                ticket_type=lottery_24,
-                event_id=event_24.pk,
-                status="pending",
-                applied_at=applied_at,
-                mailed_status="pending",
-            )
-            for user, applied_at in zip(
-                people[:140], _spread(lottery_24.opens_at, now, 140, rng), strict=True
-            )
-        ]
-    )
-    _first_come(first_24, people[140:156], _spread(first_24.opens_at, now, 16, rng))
-    Registration.objects.bulk_create(
-        [
-            Registration(
-                user=user,
-                ticket_type=approval_24,
-                event_id=event_24.pk,
-                status="pending",
-                applied_at=now - dt.timedelta(hours=n + 1),
-                mailed_status="pending",
-            )
-            for n, user in enumerate(people[156:159])
-        ]
-    )
+    _apply_all(lottery_24, people[:140], _spread(lottery_24.opens_at, now, 140, rng))
+    _apply_all(first_24, people[140:156], _spread(first_24.opens_at, now, 16, rng))
+    approval_times = [now - dt.timedelta(hours=3 - n) for n in range(3)]
+    _apply_all(approval_24, people[156:159], approval_times)
 
 
 def settle_after_draw(event_23) -> None:
@@ -373,71 +320,36 @@ def settle_after_draw(event_23) -> None:
     accepted people check in. Idempotent: skipped once anyone has checked in."""
     import random
 
-    from events.models import Registration
-
+    accepted = Registration.objects.filter(event=event_23, status=Registration.Status.ACCEPTED)
     if Registration.objects.filter(event=event_23, checked_in_at__isnull=False).exists():
         return
     rng = random.Random(607)
     lottery_tt, *first_come = event_23.ticket_types.order_by("position", "pk")
     if lottery_tt.is_drawn:
-        accepted = list(
-            Registration.objects.filter(ticket_type=lottery_tt, status="accepted").order_by("pk")
-        )
-        cancelling = rng.sample(accepted, min(9, len(accepted)))
-        for n, registration in enumerate(cancelling):
+        winners = list(accepted.filter(ticket_type=lottery_tt).order_by("pk"))
+        for n, registration in enumerate(rng.sample(winners, min(9, len(winners)))):
             when = lottery_tt.lottery_at + dt.timedelta(hours=6 + 7 * n)
-            registration.status = "cancelled"
-            registration.cancelled_at = when
-            registration.cancelled_by = registration.user
-            registration.mailed_status = "cancelled"
-            registration.save(
-                update_fields=["status", "cancelled_at", "cancelled_by", "mailed_status"]
-            )
-            # The first still waiting (by rank) moved up in the same transaction.
-            waiting = (
-                Registration.objects.filter(ticket_type=lottery_tt, status="waitlisted")
-                .order_by("waitlist_rank", "pk")
-                .first()
-            )
-            if waiting is not None:
-                waiting.status = "accepted"
-                waiting.decided_at = when
-                waiting.mailed_status = "accepted"
-                waiting.save(update_fields=["status", "decided_at", "mailed_status"])
+            allocation.cancel(registration, by=registration.user, now=when, notify=False)
     # Blog writers: one cancelled two days before; the first on the waitlist moved up.
     blog_tt = first_come[-1] if first_come else None
     if blog_tt is not None:
         holder = (
-            Registration.objects.filter(ticket_type=blog_tt, status="accepted")
+            accepted.filter(ticket_type=blog_tt)
             .exclude(user__nickname="hamako9999")
             .order_by("applied_at", "pk")
             .last()
         )
-        waiting = (
-            Registration.objects.filter(ticket_type=blog_tt, status="waitlisted")
-            .order_by("waitlist_rank")
-            .first()
-        )
-        if holder and waiting:
+        if holder is not None:
             when = event_23.starts_at - dt.timedelta(days=2)
-            Registration.objects.filter(pk=holder.pk).update(
-                status="cancelled",
-                cancelled_at=when,
-                cancelled_by=holder.user,
-                mailed_status="cancelled",
-            )
-            Registration.objects.filter(pk=waiting.pk).update(
-                status="accepted", decided_at=when, mailed_status="accepted"
-            )
-    # On the day: about nine in ten accepted people came (hamako9999 did).
-    for registration in Registration.objects.filter(event=event_23, status="accepted"):
+            allocation.cancel(holder, by=holder.user, now=when, notify=False)
+    # On the day: about nine in ten accepted people came (hamako9999 did), let in at the door.
+    door = event_23.community.organisers.order_by("pk").first()
+    for registration in accepted.select_related("user").order_by("pk"):
         came = (
             registration.ticket_type_id != lottery_tt.pk
             or rng.random() < 0.9
             or (registration.user and registration.user.nickname == "hamako9999")
         )
         if came:
-            registration.checked_in_at = event_23.starts_at - dt.timedelta(
-                minutes=rng.randint(0, 40)
-            )
-            registration.save(update_fields=["checked_in_at"])
+            when = event_23.starts_at - dt.timedelta(minutes=rng.randint(0, 40))
+            allocation.check_in(registration, by=door, now=when)

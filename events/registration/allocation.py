@@ -47,10 +47,11 @@ def lock_ticket_type(ticket_type) -> TicketType:
     )
 
 
-def _enqueue_mail(registration_id: int) -> None:
+def _enqueue_mail(registration_id: int, notify: bool = True) -> None:
     from events.tasks import send_status_mail
 
-    transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+    if notify:
+        transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
 
 
 def seat_counts(tt: TicketType) -> dict:
@@ -115,8 +116,19 @@ def _already_registered() -> RegistrationError:
     return RegistrationError(_("You are already registered for this event."))
 
 
-def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -> Registration:
-    """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted."""
+def apply(
+    ticket_type,
+    *,
+    user,
+    show_in_list: bool = True,
+    language: str = "",
+    now=None,
+    notify: bool = True,
+) -> Registration:
+    """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted.
+
+    `now` and `notify=False` are for loading history (the demo): the time it happened, no mail.
+    """
     if user is None or not user.is_authenticated:
         raise RegistrationError(_("Please log in to apply."))
     if not has_verified_email(user):
@@ -124,7 +136,7 @@ def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -
     try:
         with transaction.atomic(durable=True):
             tt = lock_ticket_type(ticket_type)
-            now = timezone.now()
+            now = now or timezone.now()
             _check_can_apply(tt, user, now)
             if Registration.objects.filter(
                 event_id=tt.event_id, user=user, status__in=Registration.LIVE_STATUSES
@@ -156,7 +168,7 @@ def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -
                 decided_at=now if status != Status.PENDING else None,
                 **({"language": language} if language else {}),
             )
-            _enqueue_mail(registration.pk)
+            _enqueue_mail(registration.pk, notify)
     except IntegrityError:
         # Two tabs applying to two ticket types of one event hold different locks; the
         # partial unique index on live registrations turns the second into this error.
@@ -174,7 +186,7 @@ def _event_id_of(ticket_type) -> int:
     return TicketType.objects.values_list("event_id", flat=True).get(pk=ticket_type)
 
 
-def promote(ticket_type_locked: TicketType, *, now=None) -> list[Registration]:
+def promote(ticket_type_locked: TicketType, *, now=None, notify=True) -> list[Registration]:
     """Move the first waitlisted registrations up while seats are free. Call under the lock."""
     tt = ticket_type_locked
     now = now or timezone.now()
@@ -194,13 +206,13 @@ def promote(ticket_type_locked: TicketType, *, now=None) -> list[Registration]:
         registration.status = Status.ACCEPTED
         registration.decided_at = now
         registration.save(update_fields=["status", "decided_at"])
-        _enqueue_mail(registration.pk)
+        _enqueue_mail(registration.pk, notify)
     if promoted:
         log(tt.event, None, "registration.promote", tt, receipts=[r.receipt for r in promoted])
     return promoted
 
 
-def cancel(registration, *, by) -> Registration:
+def cancel(registration, *, by, now=None, notify: bool = True) -> Registration:
     """Cancel a live registration; a freed seat goes to the first on the waitlist at once."""
     with transaction.atomic(durable=True):
         tt = lock_ticket_type(registration.ticket_type_id)
@@ -212,16 +224,16 @@ def cancel(registration, *, by) -> Registration:
         if registration.checked_in_at:
             raise RegistrationError(_("You have already checked in; this cannot be cancelled."))
         held_seat = registration.status == Status.ACCEPTED
-        now = timezone.now()
+        now = now or timezone.now()
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
         registration.cancelled_by = by if getattr(by, "pk", None) else None
         registration.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-        _enqueue_mail(registration.pk)
+        _enqueue_mail(registration.pk, notify)
         if by is not None and by.pk != registration.user_id:
             log(tt.event, by, "registration.cancel", registration.receipt)
         if held_seat:
-            promote(tt, now=now)
+            promote(tt, now=now, notify=notify)
     return registration
 
 
@@ -319,7 +331,7 @@ def move(registration, ticket_type, *, by) -> Registration:
     return moved
 
 
-def check_in(registration, *, by) -> Registration:
+def check_in(registration, *, by, now=None) -> Registration:
     """Mark an accepted registration as checked in; refuses anything else, and a second time."""
     with transaction.atomic(durable=True):
         tt = lock_ticket_type(registration.ticket_type_id)
@@ -334,7 +346,7 @@ def check_in(registration, *, by) -> Registration:
                 _("Already checked in at %(when)s.")
                 % {"when": local_time_text(registration.checked_in_at, tt.event)}
             )
-        registration.checked_in_at = timezone.now()
+        registration.checked_in_at = now or timezone.now()
         registration.save(update_fields=["checked_in_at"])
         log(tt.event, by, "registration.check_in", registration)
     return registration

@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 import accounts.demo
 import events.demo
@@ -14,11 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Printed site URL.")
 
     def handle(self, *args, url, **options):
-        with transaction.atomic():
-            users = accounts.demo.load()
-            demo_events = events.demo.load(users)
-            talks.demo.load(users, demo_events["event_23"])
-            reports.demo.load(users, demo_events["event_23"])
+        # No transaction around it all: registrations go through the workflow, whose durable
+        # transactions lock each ticket type. Every part is idempotent, so a rerun completes.
+        users = accounts.demo.load()
+        demo_events = events.demo.load(users)
+        talks.demo.load(users, demo_events["event_23"])
+        reports.demo.load(users, demo_events["event_23"])
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(f"  Site:        {url}/")
         self.stdout.write(f"  Back office: {url}/admin/")
