@@ -31,3 +31,33 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+# -- The organiser of one community, shared by the back-office tests of every app ---------
+
+
+@pytest.fixture
+def organiser(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, display_name="Door Keeper")
+
+
+@pytest.fixture
+def community(organiser):
+    from tests.factories import CommunityFactory
+
+    return CommunityFactory(organisers=[organiser])
+
+
+@pytest.fixture
+def event(community):
+    from tests.factories import EventFactory
+
+    return EventFactory(community=community)
+
+
+@pytest.fixture
+def org_client(client, organiser):
+    client.force_login(organiser)
+    return client

@@ -425,7 +425,7 @@ def test_receipt_waitlisted_has_no_qr(client, member):
     assert response.context["qr_svg"] is None
 
 
-def test_checkin_placeholder_is_404_for_non_organisers(client, member):
+def test_checkin_link_is_404_for_someone_not_organising_the_event(client, member):
     registration = RegistrationFactory()
     url = reverse("events:checkin", args=[checkin_tokens.make_token(registration)])
     assert client.get(url).status_code == 404

@@ -5,22 +5,10 @@ from django.utils import timezone
 
 from events.models import Registration, TicketType
 from tests.factories import (
-    CommunityFactory,
     EventFactory,
     RegistrationFactory,
     TicketTypeFactory,
-    UserFactory,
 )
-
-
-@pytest.fixture
-def organiser():
-    return UserFactory(is_staff=True)
-
-
-@pytest.fixture
-def community(organiser):
-    return CommunityFactory(organisers=[organiser])
 
 
 @pytest.fixture

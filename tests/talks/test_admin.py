@@ -4,8 +4,6 @@ from django.urls import reverse
 from events.models import AuditLog
 from talks.models import Material, Speaker, Talk
 from tests.factories import (
-    CommunityFactory,
-    EventFactory,
     MaterialFactory,
     SpeakerFactory,
     TalkFactory,
@@ -15,16 +13,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:talks_material_changelist")
-
-
-@pytest.fixture
-def organiser():
-    return UserFactory(is_staff=True)
-
-
-@pytest.fixture
-def event(organiser):
-    return EventFactory(community=CommunityFactory(organisers=[organiser]))
 
 
 def test_material_bulk_approve_action_approves_selected(client, organiser, event):

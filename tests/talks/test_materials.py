@@ -243,11 +243,6 @@ def test_submit_is_logged(started_event, participant):
     )
 
 
-@pytest.fixture
-def organiser():
-    return UserFactory(is_staff=True)
-
-
 def test_approve_marks_pending_materials_and_counts_them(organiser):
     community = CommunityFactory(organisers=[organiser])
     pending = MaterialFactory.create_batch(3, event__community=community, approved=False)
