@@ -287,7 +287,7 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 # Anonymous readers of public pages get a cached copy for this many seconds (0 turns it off).
 MEETUP_ANONYMOUS_CACHE_SECONDS = 15
 
-# Per-user limits on attendees' actions, counted in the cache (events/ratelimit.py): at most
+# Per-user limits on attendees' actions, counted in the cache (core/ratelimit.py): at most
 # N per second/minute/hour/day ("30/m"). Generous: a person never meets them, a script does.
 MEETUP_RATE_LIMITS = {
     "apply": os.environ.get("MEETUP_RATE_APPLY", "30/m"),

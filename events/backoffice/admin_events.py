@@ -141,7 +141,7 @@ class EventAdmin(OrganiserScopedAdmin):
     ]
 
     def get_inlines(self, request, obj):
-        # Higher apps (talks, reports) register their inlines in admin_scope at import time.
+        # Higher apps (talks, reports) register their inlines in events.backoffice.scope at import time.
         return [TicketTypeInline, *extra_event_inlines]
 
     @admin.display(description=_("dashboard"))

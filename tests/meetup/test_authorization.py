@@ -3,7 +3,7 @@
 `EXPECTED` is the specification. Its keys are the URL patterns as the URLconf spells them
 (walked recursively from `get_resolver()`); a new pattern without a row fails
 `test_every_url_pattern_has_an_expectation`. Django's own admin views (changelists, change
-forms, …) are left to tests/events/test_admin_scope.py; the back office's custom pages are here.
+forms, …) are left to tests/events/backoffice/test_scope.py; the back office's custom pages are here.
 
 Statuses: a number, or LOGIN for a redirect to a login page (the site's or the admin's).
 GET is what the sweep sends; POST endpoints answer it with 405 and have their own IDOR tests
@@ -51,7 +51,7 @@ def walk(patterns, prefix=""):
 
 
 def is_builtin_admin(route, callback) -> bool:
-    """Django's own admin views (covered by test_admin_scope), not the back office's pages."""
+    """Django's own admin views (covered by tests/events/backoffice/test_scope.py), not the back office's pages."""
     module = getattr(callback, "__module__", "")
     return route.startswith("admin/") and module.startswith(("django.", "django_tasks"))
 
@@ -300,7 +300,7 @@ def test_walk_finds_patterns_inside_includes():
     routes = site_routes()
 
     assert {"me/registrations/<str:receipt>/cancel/", "api/v2/events"} <= set(routes)
-    assert "admin/events/event/" not in routes  # Django's changelist: test_admin_scope's
+    assert "admin/events/event/" not in routes  # Django's changelist: test_scope.py
 
 
 @pytest.mark.parametrize("route", sorted(EXPECTED))
