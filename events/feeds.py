@@ -1,7 +1,6 @@
 """Atom feeds of newly published events: the whole site, and one community.
 
-Links are made absolute from the request's host (not the Sites framework), so a
-self-hosted instance needs no Site row set up for its feeds to be right.
+Links are made absolute on MEETUP_SITE_URL (core/siteurl.py), not the Sites framework.
 """
 
 from dataclasses import dataclass
@@ -11,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from core.siteurl import site_url
 
 from .markdown import render_markdown
 from .models import Community, Event
@@ -24,7 +25,7 @@ class Source:
     community: Community | None = None
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return site_url(path, self.request)
 
 
 class EventsFeed(Feed):
@@ -43,7 +44,7 @@ class EventsFeed(Feed):
         return obj.absolute("/events/")
 
     def feed_url(self, obj):
-        return obj.request.build_absolute_uri()
+        return site_url(obj.request.get_full_path(), obj.request)
 
     def feed_guid(self, obj):
         return self.feed_url(obj)

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.siteurl import site_url
+
 from . import allocation, checkin_tokens, ratelimit
 from .allocation import RegistrationError
 from .forms import ApplyForm, EventFilterForm
@@ -317,8 +319,8 @@ def receipt(request, receipt):
     if registration.status == S.ACCEPTED:
         import segno
 
-        url = request.build_absolute_uri(
-            reverse("events:checkin", args=[checkin_tokens.make_token(registration)])
+        url = site_url(
+            reverse("events:checkin", args=[checkin_tokens.make_token(registration)]), request
         )
         context["checkin_url"] = url
         context["qr_svg"] = segno.make(url, error="m").svg_inline(

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.siteurl import site_url
+
 from . import lottery, reconfirm, verify_script
 from .allocation import RegistrationError
 from .models import Event, Registration, TicketType
@@ -138,7 +140,7 @@ def lottery_page(request, event_id):
             }
             for r, w, rank in page_obj.object_list
         ]
-    json_url = request.build_absolute_uri(reverse("events:lottery_json", args=[event.pk]))
+    json_url = site_url(reverse("events:lottery_json", args=[event.pk]), request)
     return render(
         request,
         "events/lottery.html",

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.siteurl import site_url
 from events.markdown import render_markdown
 from events.models import Community
 
@@ -28,7 +29,7 @@ class Scope:
     community: Community | None = None
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return site_url(path, self.request)
 
 
 def _published():
