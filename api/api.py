@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
 from accounts.models import nickname_validator
+from core.clientip import client_ip
 
 from . import keys, ratelimit
 from .params import (
@@ -68,10 +69,8 @@ class ApiKeyAuth(APIKeyHeader):
         api_key = keys.authenticate(key)
         if api_key is None and not settings.MEETUP_API_OPEN:
             return None
-        if api_key is not None:
-            bucket = f"key:{api_key.pk}"
-        else:
-            bucket = "ip:" + request.META.get("REMOTE_ADDR", "")
+        # Without a key, per client address (through MEETUP_TRUSTED_PROXIES).
+        bucket = f"key:{api_key.pk}" if api_key is not None else "ip:" + client_ip(request)
         ratelimit.check(bucket)
         return api_key or "anonymous"
 
