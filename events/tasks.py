@@ -4,6 +4,7 @@ Every mail is plain text + HTML, in the recipient's language, and goes through t
 (events/outbox.py): recorded once per recipient, sent once, and a retry sends what is missing.
 """
 
+import datetime as dt
 from functools import partial
 
 from django.conf import settings
@@ -194,3 +195,41 @@ def send_new_event_mail(event_id: int) -> int:
     if not Event.objects.filter(pk=event_id, status=Event.Status.PUBLISHED).exists():
         return 0
     return outbox.deliver(f"new_event:{event_id}", _compose_new_event)
+
+
+# -- Retries ---------------------------------------------------------------------------------
+
+RETRY_AFTER = dt.timedelta(minutes=2)
+MAX_ATTEMPTS = 10
+
+
+def retry_unsent(now=None) -> int:
+    """Enqueue again every message with rows left unsent for RETRY_AFTER (its task failed or
+    was lost), up to MAX_ATTEMPTS per row. Sending is idempotent, so a task still queued
+    does no harm. Called every minute by `manage.py run_due_lotteries`. Returns how many."""
+    from . import messaging, reconfirm
+
+    cutoff = (now or timezone.now()) - RETRY_AFTER
+    messages = (
+        OutboxMail.objects.filter(
+            sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS
+        )
+        .order_by("message")
+        .values_list("message", flat=True)
+        .distinct()
+    )
+    enqueued = 0
+    for message in messages:
+        kind, _, rest = message.partition(":")
+        if kind == "status":
+            send_status_mail.enqueue(int(rest.split(":")[0]))
+        elif kind == "new_event":
+            send_new_event_mail.enqueue(int(rest))
+        elif kind == "message":
+            messaging.send_event_message.enqueue(message)
+        elif kind == "reconfirm":
+            reconfirm.send_reconfirm_requests.enqueue(message)
+        else:
+            continue
+        enqueued += 1
+    return enqueued

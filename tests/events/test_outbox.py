@@ -136,3 +136,30 @@ def test_status_mail_is_recorded_in_the_deciding_transaction(postgres):
         None,
         [],
     )
+
+
+def test_retry_unsent_sends_what_a_failed_task_left(postgres, smtp_server):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    event = EventFactory()
+    members = _members(event, 2)
+    smtp_server.refuse = members[0].user.email
+    announce_event(event)
+    with pytest.raises(outbox.OutboxIncomplete):
+        send_new_event_mail.call(event.pk)
+    OutboxMail.objects.update(created_at=timezone.now() - dt.timedelta(minutes=3))
+
+    call_command("run_due_lotteries")
+
+    assert sorted(smtp_server.delivered) == sorted(m.user.email for m in members)
+    assert OutboxMail.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_retry_unsent_leaves_recent_rows_to_their_task(postgres):
+    from events.tasks import retry_unsent
+
+    outbox.record("status:1:accepted", [("a@example.com", {})])
+    assert retry_unsent() == 0
