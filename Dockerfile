@@ -24,4 +24,11 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input \
 
 USER meetup
 EXPOSE 8000
-CMD ["gunicorn", "meetup.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn gthread: 3 processes x 8 threads. Each process keeps a pool of one database
+# connection per thread (MEETUP_DB_POOL_MAX = --threads; 1 for sync workers), so a request
+# never waits for a connection while a thread of its own process is idle. --timeout is above
+# MEETUP_DB_POOL_TIMEOUT, so a request still waiting for the database is not killed first.
+ENV MEETUP_DB_POOL_MAX=8 \
+    MEETUP_DB_POOL_TIMEOUT=30 \
+    MEETUP_MEDIA_ROOT=/app/media
+CMD ["gunicorn", "meetup.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "3", "--threads", "8", "--timeout", "60", "--access-logfile", "-"]

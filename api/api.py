@@ -17,6 +17,7 @@ from ninja.security import APIKeyHeader
 
 from accounts.models import nickname_validator
 from core import ratelimit
+from core.clientip import client_ip
 
 from . import keys
 from .params import (
@@ -69,10 +70,8 @@ class ApiKeyAuth(APIKeyHeader):
         api_key = keys.authenticate(key)
         if api_key is None and not settings.MEETUP_API_OPEN:
             return None
-        if api_key is not None:
-            bucket = f"key:{api_key.pk}"
-        else:
-            bucket = "ip:" + request.META.get("REMOTE_ADDR", "")
+        # Without a key, per client address (through MEETUP_TRUSTED_PROXIES).
+        bucket = f"key:{api_key.pk}" if api_key is not None else "ip:" + client_ip(request)
         _count_request(bucket)
         return api_key or "anonymous"
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.markdown import render_markdown
+from core.siteurl import site_url
 from events.models import Community, Event, Membership, Registration, TicketType
 from talks.models import Material, Talk, TalkSpeaker
 
@@ -184,14 +185,14 @@ def search_events(
 
 
 class Urls:
-    """Absolute URLs for the request's host."""
+    """Absolute URLs on the public site (MEETUP_SITE_URL, else the request's origin)."""
 
     def __init__(self, request):
         self.request = request
-        self.default_image = request.build_absolute_uri(static(DEFAULT_IMAGE))
+        self.default_image = site_url(static(DEFAULT_IMAGE), request)
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return site_url(path, self.request)
 
     def event(self, event) -> str:
         return self.absolute(f"/events/{event.pk}/")

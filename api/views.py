@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.siteurl import site_url
+
 from .api import api
 
 
@@ -59,5 +61,5 @@ def docs(request):
     return render(
         request,
         "api/docs.html",
-        {"operations": operations, "base_url": request.build_absolute_uri("/api/v2")},
+        {"operations": operations, "base_url": site_url("/api/v2", request)},
     )

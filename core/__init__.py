@@ -1,0 +1,1 @@
+"""The bottom layer: helpers with no models, used by every app."""

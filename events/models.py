@@ -26,6 +26,16 @@ def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
+def default_language() -> str:
+    """Read when a row is made, so migrations do not freeze the settings of the machine that
+    made them (DJANGO_TIME_ZONE, LANGUAGE_CODE)."""
+    return settings.LANGUAGE_CODE
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
 def timezone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -74,7 +84,7 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     notify_new_events = models.BooleanField(_("e-mail me new events"), default=True)
     # The member's language when they joined: new-event mails are written in it.
-    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    language = models.CharField(_("language"), max_length=10, default=default_language)
 
     class Meta:
         verbose_name = _("membership")
@@ -117,7 +127,7 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     timezone = models.CharField(
-        _("time zone"), max_length=64, default=settings.TIME_ZONE, choices=timezone_choices
+        _("time zone"), max_length=64, default=default_time_zone, choices=timezone_choices
     )
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -402,7 +412,7 @@ class Registration(models.Model):
     # The last status the attendee was e-mailed about: makes result mails idempotent.
     mailed_status = models.CharField(_("last status mailed"), max_length=10, blank=True)
     # The applicant's language when they applied: status mails are written in it.
-    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    language = models.CharField(_("language"), max_length=10, default=default_language)
 
     class Meta:
         verbose_name = _("registration")
@@ -483,3 +493,45 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class OutboxMail(models.Model):
+    """One e-mail to one recipient, recorded in the transaction that decides to send it.
+
+    `message` names what is said ("status:<registration>:<status>", "new_event:<event>",
+    "message:<log entry>", "reconfirm:<registration>:<deadline>"); with the recipient it is
+    unique, so deciding twice records once. The subject and bodies may be written later,
+    by the task, just before sending (`params` holds what it needs). `events.outbox` sends
+    the rows not yet sent and sets `sent_at` once the mail server accepted each one, so a
+    retry sends exactly the ones that are missing.
+    """
+
+    message = models.CharField(_("message"), max_length=120)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "recipient"], name="outbox_once_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["message"], name="outbox_unsent", condition=Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.message} → {self.recipient}"

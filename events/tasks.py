@@ -1,13 +1,13 @@
 """Background mail for events (django.tasks). Enqueued on commit, never under a lock.
 
-Every mail is plain text + HTML, in the recipient's language, and idempotent: running a task
-twice sends nothing new.
+Every mail is plain text + HTML, in the recipient's language, and goes through the outbox
+(events/outbox.py): recorded once per recipient, sent once, and a retry sends what is missing.
 """
 
+from functools import partial
+
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -15,18 +15,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.siteurl import site_name, site_url
+from events import outbox
 from events.audit import log
-from events.models import AuditLog, Event, Membership, Registration
+from events.models import Event, Membership, OutboxMail, Registration
 
 UNSUBSCRIBE_SALT = "events.unsubscribe"
-
-
-def site_url(path: str = "") -> str:
-    base = getattr(settings, "MEETUP_SITE_URL", "")
-    if not base:
-        scheme = "https" if getattr(settings, "HTTPS", False) else "http"
-        base = f"{scheme}://{Site.objects.get_current().domain}"
-    return base.rstrip("/") + path
 
 
 def unsubscribe_token(membership: Membership) -> str:
@@ -42,8 +36,8 @@ def read_unsubscribe_token(token: str) -> int | None:
     return data.get("m") if isinstance(data, dict) else None
 
 
-def _status_kind(registration: Registration) -> str:
-    if registration.status == Registration.Status.ACCEPTED and registration.waitlist_rank:
+def _status_kind(status: str, registration: Registration) -> str:
+    if status == Registration.Status.ACCEPTED and registration.waitlist_rank:
         return "moved_up"
     return {
         Registration.Status.PENDING: "received",
@@ -51,7 +45,7 @@ def _status_kind(registration: Registration) -> str:
         Registration.Status.WAITLISTED: "waitlisted",
         Registration.Status.CANCELLED: "cancelled",
         Registration.Status.REJECTED: "rejected",
-    }[registration.status]
+    }[status]
 
 
 def _subject(kind: str, event: Event) -> str:
@@ -66,114 +60,136 @@ def _subject(kind: str, event: Event) -> str:
     return subjects[kind] % {"event": event.title}
 
 
-def _send(to, subject, template, context, headers=None, connection=None) -> None:
-    text = render_to_string(f"events/email/{template}.txt", context)
-    html = render_to_string(f"events/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[to], headers=headers or {}, connection=connection
+def render_mail(template: str, context: dict) -> tuple[str, str]:
+    """The text and HTML bodies of `events/email/<template>`."""
+    return (
+        render_to_string(f"events/email/{template}.txt", context),
+        render_to_string(f"events/email/{template}.html", context),
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
+
+
+# -- Status mails: one per registration and status ------------------------------------------
+
+
+def status_message(registration_id: int, status: str) -> str:
+    return f"status:{registration_id}:{status}"
+
+
+def record_status_mail(registration_id: int) -> None:
+    """Record the mail for the registration's current status and send it after commit.
+    Call inside the transaction that changed the status (allocation does)."""
+    row = (
+        Registration.objects.filter(pk=registration_id).values_list("status", "user__email").first()
+    )
+    if row and row[1]:
+        status, email = row
+        outbox.record(
+            status_message(registration_id, status),
+            [(email, {"registration": registration_id, "status": status})],
+        )
+    transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+
+
+def _compose_status(row: OutboxMail) -> None:
+    registration = Registration.objects.select_related("user", "ticket_type", "event").get(
+        pk=row.params["registration"]
+    )
+    event = registration.event
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        kind = _status_kind(row.params["status"], registration)
+        context = {
+            "kind": kind,
+            "registration": registration,
+            "event": event,
+            "user": registration.user,
+            "position": registration.waitlist_position,
+            "starts": timezone.localtime(event.starts_at, event.tzinfo),
+            "lottery_at": (
+                timezone.localtime(registration.ticket_type.lottery_at, event.tzinfo)
+                if registration.ticket_type.lottery_at
+                else None
+            ),
+            "event_url": site_url(event.get_absolute_url()),
+            "receipt_url": site_url(registration.get_absolute_url()),
+            "site_name": site_name(),
+        }
+        row.subject = _subject(kind, event)
+        row.body, row.html = render_mail("status", context)
 
 
 @task
 def send_status_mail(registration_id: int) -> bool:
-    """Tell the applicant their current status, once per status. Returns whether it sent."""
-    registration = (
-        Registration.objects.select_related("user", "ticket_type", "event")
-        .filter(pk=registration_id)
-        .first()
-    )
+    """Tell the applicant their status, once per status. Returns whether it sent any.
+
+    Records the current status's mail if no transaction did (the draw's result mails), then
+    sends every status mail of this registration still unsent."""
+    registration = Registration.objects.select_related("user").filter(pk=registration_id).first()
     if registration is None or registration.user is None or not registration.user.email:
         return False
     status = registration.status
-    event = registration.event
-    # Claim the status in its own short statement, then send: a second (or concurrent) run
-    # finds it claimed and sends nothing, and no row lock is held while SMTP talks (a cancel
-    # or move-up of this registration never waits for a mail server). A failed send gives
-    # the claim back, so the task's retry sends it.
-    claimed = (
-        Registration.objects.filter(pk=registration_id, status=status)
-        .exclude(mailed_status=status)
-        .update(mailed_status=status)
+    outbox.record(
+        status_message(registration_id, status),
+        [(registration.user.email, {"registration": registration_id, "status": status})],
     )
-    if not claimed:
-        return False
-    try:
-        with translation.override(registration.language or settings.LANGUAGE_CODE):
-            kind = _status_kind(registration)
-            context = {
-                "kind": kind,
-                "registration": registration,
-                "event": event,
-                "user": registration.user,
-                "position": registration.waitlist_position,
-                "starts": timezone.localtime(event.starts_at, event.tzinfo),
-                "lottery_at": (
-                    timezone.localtime(registration.ticket_type.lottery_at, event.tzinfo)
-                    if registration.ticket_type.lottery_at
-                    else None
-                ),
-                "event_url": site_url(event.get_absolute_url()),
-                "receipt_url": site_url(registration.get_absolute_url()),
-                "site_name": settings.MEETUP_SITE_NAME,
-            }
-            _send(registration.user.email, _subject(kind, event), "status", context)
-    except Exception:
-        Registration.objects.filter(pk=registration_id, mailed_status=status).update(
-            mailed_status=registration.mailed_status
-        )
-        raise
-    return True
+    sent = 0
+    for value in Registration.Status.values:
+        sent += outbox.deliver(status_message(registration_id, value), _compose_status)
+    Registration.objects.filter(pk=registration_id, status=status).update(mailed_status=status)
+    return sent > 0
 
 
-def announce_event(event: Event) -> None:
-    """Call when an event is published: members who opted in get one mail, after commit."""
-    transaction.on_commit(lambda: send_new_event_mail.enqueue(event.pk))
+# -- New-event announcements: one per member -------------------------------------------------
+
+
+def announce_event(event: Event) -> int:
+    """Call in the transaction that publishes the event: records one mail per member who
+    opted in (once, however often it is published) and sends them after commit."""
+    members = (
+        Membership.objects.filter(community_id=event.community_id, notify_new_events=True)
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("pk", "user__email")
+    )
+    message = f"new_event:{event.pk}"
+    recorded = outbox.record(
+        message, ((email, {"membership": pk}) for pk, email in members.iterator(2000))
+    )
+    if recorded:
+        log(event, None, "event.announce", event, recipients=recorded)
+    transaction.on_commit(partial(send_new_event_mail.enqueue, event.pk))
+    return recorded
+
+
+def _compose_new_event(row: OutboxMail) -> None:
+    membership = Membership.objects.select_related("user", "community").get(
+        pk=row.params["membership"]
+    )
+    event = Event.objects.get(pk=row.message.split(":")[1])
+    unsubscribe = site_url(reverse("events:unsubscribe", args=[unsubscribe_token(membership)]))
+    with translation.override(membership.language or settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "community": membership.community,
+            "user": membership.user,
+            "starts": timezone.localtime(event.starts_at, event.tzinfo),
+            "event_url": site_url(event.get_absolute_url()),
+            "unsubscribe_url": unsubscribe,
+            "site_name": site_name(),
+        }
+        row.subject = _("New event from %(community)s: %(event)s") % {
+            "community": membership.community.name,
+            "event": event.title,
+        }
+        row.body, row.html = render_mail("new_event", context)
+    row.headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 @task
 def send_new_event_mail(event_id: int) -> int:
-    """Mail a community's members about a newly published event, once. Returns mails sent."""
-    event = Event.objects.select_related("community").filter(pk=event_id).first()
-    if event is None or event.status != Event.Status.PUBLISHED:
+    """Send the announcement's unsent mails. Returns how many were sent now."""
+    if not Event.objects.filter(pk=event_id, status=Event.Status.PUBLISHED).exists():
         return 0
-    if AuditLog.objects.filter(event=event, action="event.announce").exists():
-        return 0
-    log(event, None, "event.announce", event)
-    memberships = (
-        Membership.objects.filter(community_id=event.community_id, notify_new_events=True)
-        .select_related("user")
-        .exclude(user__email="")
-        .order_by("pk")
-    )
-    sent = 0
-    with mailers.default as connection:  # one connection for the whole batch
-        for membership in memberships.iterator(chunk_size=500):
-            unsubscribe = site_url(
-                reverse("events:unsubscribe", args=[unsubscribe_token(membership)])
-            )
-            with translation.override(membership.language or settings.LANGUAGE_CODE):
-                context = {
-                    "event": event,
-                    "community": event.community,
-                    "user": membership.user,
-                    "starts": timezone.localtime(event.starts_at, event.tzinfo),
-                    "event_url": site_url(event.get_absolute_url()),
-                    "unsubscribe_url": unsubscribe,
-                    "site_name": settings.MEETUP_SITE_NAME,
-                }
-                _send(
-                    membership.user.email,
-                    _("New event from %(community)s: %(event)s")
-                    % {"community": event.community.name, "event": event.title},
-                    "new_event",
-                    context,
-                    headers={
-                        "List-Unsubscribe": f"<{unsubscribe}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                    connection=connection,
-                )
-            sent += 1
-    return sent
+    return outbox.deliver(f"new_event:{event_id}", _compose_new_event)

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.siteurl import site_url
 from events import queries
 from events.forms import ApplyForm, EventFilterForm, SelfCheckInForm
 from events.models import Community, Event, Membership, Registration
@@ -234,8 +235,8 @@ def receipt(request, receipt):
     if registration.status == Status.ACCEPTED:
         import segno
 
-        url = request.build_absolute_uri(
-            reverse("events:checkin", args=[checkin_rules.make_token(registration)])
+        url = site_url(
+            reverse("events:checkin", args=[checkin_rules.make_token(registration)]), request
         )
         context["checkin_url"] = url
         context["qr_svg"] = segno.make(url, error="m").svg_inline(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.siteurl import site_url
 from events.models import Event, Registration, TicketType
 from events.registration import lottery, verify_script
 
@@ -134,7 +135,7 @@ def lottery_page(request, event_id):
             }
             for r, w, rank in page_obj.object_list
         ]
-    json_url = request.build_absolute_uri(reverse("events:lottery_json", args=[event.pk]))
+    json_url = site_url(reverse("events:lottery_json", args=[event.pk]), request)
     return render(
         request,
         "events/lottery.html",

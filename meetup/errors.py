@@ -2,7 +2,6 @@
 
 import sys
 
-from django.db import OperationalError
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -17,10 +16,10 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    if isinstance(sys.exc_info()[1], OperationalError):
+    from .middleware import is_unavailable, unavailable_response
+
+    if is_unavailable(sys.exc_info()[1]):
         # The database went away outside a view (a middleware's session or cache lookup):
         # the same friendly "try again" as DatabaseUnavailableMiddleware gives inside one.
-        from .middleware import unavailable_response
-
         return unavailable_response(request)
     return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -102,6 +102,8 @@ TEMPLATES = [
 # Database: SQLite is the embedded default; PostgreSQL in production.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+# Connections per process: the server's concurrency (gunicorn gthread: --threads; sync: 1).
+DB_POOL_MAX = max(1, int(os.environ.get("MEETUP_DB_POOL_MAX", "8")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so the workflows' "lock, count,
@@ -114,11 +116,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
         # A lock that cannot be had in a few seconds becomes a friendly "busy" page.
         "options": "-c lock_timeout=5000 -c statement_timeout=30000",
-        # One small pool per process; connections are checked before use, so a restarted
-        # database is picked up again by itself. A request waits at most `timeout` seconds for
-        # a connection (only when the database is unreachable: a sync worker needs one), then
-        # gets the "try again" page and /healthz answers 503 (bench/faults.py).
-        "pool": {"min_size": 1, "max_size": 4, "timeout": 3},
+        # One pool per process, as large as the requests the process serves at once
+        # (MEETUP_DB_POOL_MAX: 1 for a gunicorn sync worker, its --threads for gthread), so a
+        # rush queues for a connection instead of failing. A request waits up to
+        # MEETUP_DB_POOL_TIMEOUT seconds; only a database that stays unreachable that long
+        # gives the "try again" page, and /healthz answers 503 (bench/faults.py). Connections
+        # are checked before use, so a restarted database is picked up again by itself.
+        "pool": {
+            "min_size": 1,
+            "max_size": DB_POOL_MAX,
+            "timeout": float(os.environ.get("MEETUP_DB_POOL_TIMEOUT", "30")),
+        },
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -174,10 +182,34 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Tokyo")
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploads: a local folder (a volume shared by web and worker in compose), served by the web app
+# under /media/ (meetup/media.py), or S3-compatible storage when MEETUP_S3_BUCKET is set.
+MEDIA_ROOT = Path(os.environ.get("MEETUP_MEDIA_ROOT", "") or BASE_DIR / "media")
+MEETUP_S3_BUCKET = os.environ.get("MEETUP_S3_BUCKET", "")
+MEETUP_MEDIA_URL = os.environ.get("MEETUP_MEDIA_URL", "")  # a CDN in front of the uploads
+if MEETUP_S3_BUCKET:
+    _s3_options = {
+        "bucket_name": MEETUP_S3_BUCKET,
+        "endpoint_url": os.environ.get("MEETUP_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("MEETUP_S3_REGION") or None,
+        "access_key": os.environ.get("MEETUP_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("MEETUP_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": not MEETUP_MEDIA_URL,  # a private bucket: signed links
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    if MEETUP_MEDIA_URL:
+        _s3_options["custom_domain"] = MEETUP_MEDIA_URL.split("://", 1)[-1].rstrip("/")
+        _s3_options["url_protocol"] = MEETUP_MEDIA_URL.split("://", 1)[0] + ":"
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+MEDIA_URL = MEETUP_MEDIA_URL.rstrip("/") + "/" if MEETUP_MEDIA_URL else "/media/"
+# The web app serves MEDIA_ROOT itself when uploads are local and no CDN is in front.
+MEETUP_SERVE_MEDIA = not MEETUP_S3_BUCKET and not MEETUP_MEDIA_URL
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -232,7 +264,8 @@ if _email_host and not DEBUG:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed decoded (Django's console backend shows base64), so links can be copied.
+    MAILERS = {"default": {"BACKEND": "core.consolemail.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Meetup <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -268,7 +301,11 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is hard to undo (every subdomain, for months): only when asked for.
+    SECURE_HSTS_PRELOAD = env_bool("MEETUP_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Not preloading is this project's default, not an oversight: no warning for it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
@@ -280,7 +317,16 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-MEETUP_SITE_NAME = "Meetup"
+# The public origin of every absolute link (mail, feeds, calendars, sitemaps, API, QR codes)
+# and the name shown in mail: core/siteurl.py. check --deploy warns when the origin is unset.
+MEETUP_SITE_URL = os.environ.get("MEETUP_SITE_URL", "").strip().rstrip("/")
+MEETUP_SITE_NAME = os.environ.get("MEETUP_SITE_NAME", "").strip() or "Meetup"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if MEETUP_SITE_URL.startswith("https:") else "http"
+
+# Reverse proxies whose X-Forwarded-For names the client (core/clientip.py): addresses or
+# networks, comma-separated. Empty: the connection's peer is the client.
+MEETUP_TRUSTED_PROXIES = env_list("MEETUP_TRUSTED_PROXIES")
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SECURE = HTTPS
 

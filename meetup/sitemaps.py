@@ -2,6 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 
+from core.siteurl import site_origin
 from events.models import Event
 from events.syndication.sitemaps import CommunitySitemap, EventSitemap
 from reports.sitemaps import ReportSitemap
@@ -33,12 +34,12 @@ SITEMAPS = {
 
 
 def sitemaps_for(request) -> dict:
-    """Sitemaps whose URLs use the request's host and scheme, not the Sites framework's row."""
-    host = request.get_host()
+    """Sitemaps whose URLs are on the public site (core/siteurl.py), not the Sites row."""
+    scheme, _, host = site_origin(request).partition("://")
     sitemaps = {}
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        sitemap.protocol = request.scheme
+        sitemap.protocol = scheme
         sitemap.get_domain = lambda site=None, host=host: host
         sitemaps[name] = sitemap
     return sitemaps

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from api import views_keys
 from reports.feeds import CommunityReportsFeed, LatestReportsFeed
 
-from . import views
+from . import media, views
 
 # The back office's header and title are set in events/admin.py ("Meetup back office").
 
@@ -36,10 +36,9 @@ urlpatterns = [
     path("api/", include("api.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEETUP_SERVE_MEDIA:
+    # Local uploads without a CDN: served by the app, in production too (meetup/media.py).
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", media.serve_media, name="media"))
 
 handler404 = "meetup.errors.not_found"
 handler403 = "meetup.errors.forbidden"

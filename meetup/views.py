@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.forms import DeleteAccountForm
+from core.siteurl import site_url
 from events.models import Event, Registration
 from events.queries import events_with_figures
 from events.registration import allocation
@@ -101,6 +102,6 @@ def robots_txt(request):
         "Disallow: /me/",
         "Disallow: /calendar/",
         "Disallow: /checkin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {site_url('/sitemap.xml', request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -9,9 +9,11 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.siteurl import site_name, site_url
 from events.backoffice.scope import is_organiser_of
 from events.models import Community
 from talks.models import Material, Talk, TalkSpeaker
@@ -78,7 +80,13 @@ def report_list(request):
     form = ReportFilterForm(request.GET or None, years=list(years))
     page = Paginator(form.filter(reports), PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = bool(request.GET.get("q") or request.GET.get("community") or request.GET.get("year"))
-    context = {"form": form, "page_obj": page, "reports": page.object_list, "filtered": filtered}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "reports": page.object_list,
+        "filtered": filtered,
+        "canonical_url": site_url(reverse("reports:report_list"), request),
+    }
     if request.htmx:
         return render(request, "reports/report_list.html#results", context)
     return render(request, "reports/report_list.html", context)
@@ -118,8 +126,8 @@ def detail_context(request, report) -> dict:
         talk.report_materials = [m for m in by_talk.get(talk.pk, []) if m.url != talk.slides_url]
     figures = report.figures or {}
     labels = {"seats": _("Seats"), "applicants": _("Applicants"), "attendees": _("Attendees")}
-    cover_url = request.build_absolute_uri(
-        report.cover.url if report.cover else static("img/report-og-default.png")
+    cover_url = site_url(
+        report.cover.url if report.cover else static("img/report-og-default.png"), request
     )
     updated = report.published_at and report.updated_at - report.published_at > dt.timedelta(
         minutes=5
@@ -133,7 +141,8 @@ def detail_context(request, report) -> dict:
         "figures": figures,
         "drawn_at": figures_module.drawn_at(figures),
         "chart": figures_module.chart(figures, labels),
-        "canonical_url": request.build_absolute_uri(report.get_absolute_url()),
+        "canonical_url": site_url(report.get_absolute_url(), request),
+        "site_name": site_name(),
         "share_image_url": cover_url,
         "show_updated": updated,
     }

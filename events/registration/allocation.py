@@ -13,8 +13,6 @@ Callers (views, admin actions, commands) only translate `RegistrationError` into
 
 from __future__ import annotations
 
-from functools import partial
-
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
@@ -48,10 +46,10 @@ def lock_ticket_type(ticket_type) -> TicketType:
 
 
 def _enqueue_mail(registration_id: int, notify: bool = True) -> None:
-    from events.tasks import send_status_mail
+    from events.tasks import record_status_mail
 
     if notify:
-        transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+        record_status_mail(registration_id)  # in this transaction; sent after commit
 
 
 def seat_counts(tt: TicketType) -> dict:

@@ -8,7 +8,8 @@ A ticket type may set `reconfirm_opens_at` (when the request goes out) and
 - after the deadline, cancels those who were asked and did not confirm, through
   `allocation.cancel`, so every freed seat passes down the waitlist in the same transaction.
 
-Attendees confirm with `confirm` (the reconfirm page). Mail goes out after commit, in batches.
+Attendees confirm with `confirm` (the reconfirm page). The requests are recorded in the
+outbox in the transaction that marks them asked, and go out after commit, in batches.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.siteurl import site_name, site_url
+from events import outbox
 from events.models import Registration
 from events.registration import allocation
 from events.registration.allocation import RegistrationError
+from events.tasks import render_mail
 
 Status = Registration.Status
 MAIL_BATCH = 200
@@ -88,15 +92,25 @@ def request_due(now=None) -> int:
             ticket_type__reconfirm_deadline_at__gt=now,
         ).update(reconfirm_requested_at=now)
         if asked:
-            ids = list(
+            rows = (
                 Registration.objects.filter(reconfirm_requested_at=now, status=Status.ACCEPTED)
-                .order_by("pk")
-                .values_list("pk", flat=True)
+                .exclude(user=None)
+                .exclude(user__email="")
+                .order_by("ticket_type_id", "pk")
+                .values_list("ticket_type_id", "pk", "user__email")
             )
-            for start in range(0, len(ids), MAIL_BATCH):
-                transaction.on_commit(
-                    partial(send_reconfirm_requests.enqueue, ids[start : start + MAIL_BATCH])
-                )
+            batches: dict[str, list] = {}
+            for ticket_type_id, pk, email in rows:
+                batch = batches.setdefault(ticket_type_id, [[]])
+                if len(batch[-1]) == MAIL_BATCH:
+                    batch.append([])
+                batch[-1].append((email, {"registration": pk}))
+            for ticket_type_id, batch in batches.items():
+                for number, recipients in enumerate(batch, start=1):
+                    # One message per ticket type and request time, one row per attendee.
+                    message = f"reconfirm:{ticket_type_id}:{now:%Y%m%d%H%M%S}:{number}"
+                    outbox.record(message, recipients)
+                    transaction.on_commit(partial(send_reconfirm_requests.enqueue, message))
     return asked
 
 
@@ -133,37 +147,28 @@ def run_due(now=None) -> ReconfirmRun:
     return ReconfirmRun(requested=request_due(now), cancelled=cancelled)
 
 
-@task
-def send_reconfirm_requests(registration_ids: list[int]) -> int:
-    """E-mail a batch of reconfirmation requests. Returns mails sent."""
-    from events.tasks import _send, site_url
-
-    sent = 0
-    registrations = (
-        Registration.objects.filter(pk__in=registration_ids, status=Status.ACCEPTED)
-        .exclude(user=None)
-        .exclude(user__email="")
-        .select_related("user", "event", "ticket_type")
+def _compose_request(row) -> None:
+    registration = Registration.objects.select_related("user", "event", "ticket_type").get(
+        pk=row.params["registration"]
     )
-    for registration in registrations:
-        event = registration.event
-        with translation.override(registration.language or settings.LANGUAGE_CODE):
-            context = {
-                "registration": registration,
-                "event": event,
-                "user": registration.user,
-                "starts": timezone.localtime(event.starts_at, event.tzinfo),
-                "deadline": timezone.localtime(
-                    registration.ticket_type.reconfirm_deadline_at, event.tzinfo
-                ),
-                "confirm_url": site_url(reverse("events:reconfirm", args=[event.pk])),
-                "site_name": settings.MEETUP_SITE_NAME,
-            }
-            _send(
-                registration.user.email,
-                _("Please confirm your seat: %(event)s") % {"event": event.title},
-                "reconfirm",
-                context,
-            )
-        sent += 1
-    return sent
+    event = registration.event
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        context = {
+            "registration": registration,
+            "event": event,
+            "user": registration.user,
+            "starts": timezone.localtime(event.starts_at, event.tzinfo),
+            "deadline": timezone.localtime(
+                registration.ticket_type.reconfirm_deadline_at, event.tzinfo
+            ),
+            "confirm_url": site_url(reverse("events:reconfirm", args=[event.pk])),
+            "site_name": site_name(),
+        }
+        row.subject = _("Please confirm your seat: %(event)s") % {"event": event.title}
+        row.body, row.html = render_mail("reconfirm", context)
+
+
+@task
+def send_reconfirm_requests(message: str) -> int:
+    """E-mail a batch of reconfirmation requests (unsent rows only). Returns mails sent."""
+    return outbox.deliver(message, _compose_request)

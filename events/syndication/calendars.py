@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.siteurl import site_host, site_url
 from events.models import Community, Event, Registration
 
 PRODID = "-//Meetup//Meetup calendars//EN"
@@ -29,14 +30,16 @@ def _plain(text: str) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
-def event_uid(event, request) -> str:
-    return f"event-{event.pk}@{request.get_host().split(':')[0]}"
+def event_uid(event) -> str:
+    # From the configured site, never the Host header: one calendar reached through two
+    # names must not show each event twice.
+    return f"event-{event.pk}@{site_host()}"
 
 
 def vevent(event, request, *, now=None) -> icalendar.Event:
-    url = request.build_absolute_uri(event.get_absolute_url())
+    url = site_url(event.get_absolute_url(), request)
     item = icalendar.Event()
-    item.add("uid", event_uid(event, request))
+    item.add("uid", event_uid(event))
     item.add("dtstamp", (now or timezone.now()).astimezone(dt.UTC))
     item.add("dtstart", event.starts_at.astimezone(dt.UTC))
     item.add("dtend", event.ends_at.astimezone(dt.UTC))
@@ -129,9 +132,7 @@ def my_calendar(request):
             messages.success(request, _("Your private calendar address was turned off."))
         return redirect("events:my_calendar")
     feed_url = (
-        request.build_absolute_uri(f"/calendar/{user.calendar_token}.ics")
-        if user.calendar_token
-        else ""
+        site_url(f"/calendar/{user.calendar_token}.ics", request) if user.calendar_token else ""
     )
     webcal_url = feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
     return render(

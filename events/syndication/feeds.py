@@ -1,7 +1,6 @@
 """Atom feeds of newly published events: the whole site, and one community.
 
-Links are made absolute from the request's host (not the Sites framework), so a
-self-hosted instance needs no Site row set up for its feeds to be right.
+Links are made absolute on MEETUP_SITE_URL (core/siteurl.py), not the Sites framework.
 """
 
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
+from core.siteurl import site_url
 from events.models import Community, Event
 
 FEED_SIZE = 30
@@ -27,7 +27,7 @@ class FeedScope:
     community: Community | None = None
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return site_url(path, self.request)
 
 
 class EventsFeed(Feed):
@@ -46,7 +46,7 @@ class EventsFeed(Feed):
         return obj.absolute("/events/")
 
     def feed_url(self, obj):
-        return obj.request.build_absolute_uri()
+        return site_url(obj.request.get_full_path(), obj.request)
 
     def feed_guid(self, obj):
         return self.feed_url(obj)

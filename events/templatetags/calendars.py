@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from core.siteurl import site_url
+
 register = template.Library()
 
 
@@ -15,7 +17,7 @@ def _utc(value: dt.datetime) -> str:
 @register.inclusion_tag("events/includes/add_to_calendar.html", takes_context=True)
 def add_to_calendar(context, event):
     request = context.get("request")
-    url = request.build_absolute_uri(event.get_absolute_url()) if request else ""
+    url = site_url(event.get_absolute_url(), request)
     location = ", ".join(part for part in (event.venue_name, event.address) if part)
     google = "https://calendar.google.com/calendar/render?" + urlencode(
         {

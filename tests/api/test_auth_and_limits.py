@@ -109,6 +109,32 @@ def test_rate_limit_open_mode_is_per_address(client, settings):
     assert (first.status_code, second.status_code, other_address.status_code) == (200, 429, 200)
 
 
+def test_rate_limit_open_mode_behind_trusted_proxy_is_per_forwarded_client(client, settings):
+    settings.MEETUP_API_OPEN = True
+    settings.MEETUP_API_RATE = 1.0
+    settings.MEETUP_API_BURST = 1
+    settings.MEETUP_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    first = client.get(EVENTS, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    again = client.get(EVENTS, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    other = client.get(EVENTS, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+
+    assert (first.status_code, again.status_code, other.status_code) == (200, 429, 200)
+
+
+def test_rate_limit_open_mode_ignores_forwarded_for_from_untrusted_peer(client, settings):
+    settings.MEETUP_API_OPEN = True
+    settings.MEETUP_API_RATE = 1.0
+    settings.MEETUP_API_BURST = 1
+    settings.MEETUP_TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    first = client.get(EVENTS, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    spoofed = client.get(EVENTS, HTTP_X_FORWARDED_FOR="198.51.100.2")
+
+    assert (first.status_code, spoofed.status_code) == (200, 429)
+
+
 def test_openapi_schema_needs_no_key(client):
     response = client.get("/api/v2/openapi.json")
 

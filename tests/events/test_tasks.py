@@ -78,6 +78,7 @@ def test_new_event_mail_goes_to_opted_in_members_with_unsubscribe():
     event = EventFactory(title="Rust Tokyo #2")
     member = _member(event)
     _member(event, notify=False)
+    announce_event(event)  # records; the on-commit send does not run in this test
     sent = send_new_event_mail.call(event.pk)
     (message,) = mail.outbox
     assert (sent, message.to) == (1, [member.user.email])
@@ -92,12 +93,21 @@ def test_new_event_mail_goes_to_opted_in_members_with_unsubscribe():
 def test_new_event_mail_runs_once():
     event = EventFactory()
     _member(event)
+    announce_event(event)
+    assert [send_new_event_mail.call(event.pk) for _ in range(2)] == [1, 0]
+
+
+def test_new_event_mail_announced_twice_is_recorded_once():
+    event = EventFactory()
+    _member(event)
+    assert [announce_event(event) for _ in range(2)] == [1, 0]
     assert [send_new_event_mail.call(event.pk) for _ in range(2)] == [1, 0]
 
 
 def test_new_event_mail_skips_draft():
     event = EventFactory(status=Event.Status.DRAFT)
     _member(event)
+    announce_event(event)
     assert send_new_event_mail.call(event.pk) == 0
 
 

@@ -103,6 +103,7 @@ EXPECTED = {
     "sitemap.xml": PUBLIC,
     "robots.txt": PUBLIC,
     "favicon.ico": every(301),
+    "^media/(?P<path>.+)$": every(404),  # uploads are public by their name; none here
     "i18n/setlang/": every(302),
     "lang/<str:code>/": every(302),
     "feeds/reports.atom": PUBLIC,
@@ -241,6 +242,7 @@ def world():
         "key": "not-a-real-key",
         "uidb36": "1",
         "rest": "v1/event/",
+        "path": "events/no-such-upload.png",
     }
     tokens = {
         "unsubscribe/": unsubscribe_token(membership),

@@ -46,4 +46,51 @@ def test_k8s_config_carries_the_documented_variables():
         "DJANGO_HTTPS",
         "DJANGO_TIME_ZONE",
         "REDIS_URL",
+        "MEETUP_SITE_URL",
+        "MEETUP_SITE_NAME",
+        "MEETUP_TRUSTED_PROXIES",
+        "MEETUP_DB_POOL_MAX",
+        "MEETUP_DB_POOL_TIMEOUT",
+        "MEETUP_S3_BUCKET",
+        "MEETUP_S3_ACCESS_KEY_ID",
+        "MEETUP_S3_SECRET_ACCESS_KEY",
     } <= config
+
+
+def _gunicorn_threads(args: list[str]) -> str:
+    return args[args.index("--threads") + 1]
+
+
+def test_k8s_pool_size_matches_gunicorn_threads():
+    container = load("web.yaml")["spec"]["template"]["spec"]["containers"][0]
+    assert (container["args"][container["args"].index("--worker-class") + 1],) == ("gthread",)
+    assert (
+        _gunicorn_threads(container["args"]) == load("configmap.yaml")["data"]["MEETUP_DB_POOL_MAX"]
+    )
+
+
+def test_k8s_web_has_a_read_only_root_and_uploads_in_s3():
+    container = load("web.yaml")["spec"]["template"]["spec"]["containers"][0]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert load("configmap.yaml")["data"]["MEETUP_S3_BUCKET"] == "meetup-media"
+
+
+def _compose():
+    return yaml.safe_load((K8S.parents[1] / "docker-compose.yml").read_text())
+
+
+def test_compose_web_and_worker_share_the_media_volume():
+    services = _compose()["services"]
+    assert services["web"]["volumes"] == services["worker"]["volumes"] == ["media:/app/media"]
+
+
+def test_compose_pool_size_matches_gunicorn_threads():
+    web = _compose()["services"]["web"]
+    threads = _gunicorn_threads(web["command"].split())
+    assert (threads, web["environment"]["MEETUP_DB_POOL_MAX"]) == ("8", "${MEETUP_DB_POOL_MAX:-8}")
+
+
+def test_dockerfile_pool_size_matches_gunicorn_threads():
+    dockerfile = (K8S.parents[1] / "Dockerfile").read_text()
+    command = yaml.safe_load(dockerfile.split("CMD ", 1)[1].splitlines()[0])
+    assert (_gunicorn_threads(command), "MEETUP_DB_POOL_MAX=8" in dockerfile) == ("8", True)

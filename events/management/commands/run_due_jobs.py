@@ -3,6 +3,7 @@ from django.db import OperationalError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from events import jobs
 from events.models import Registration, TicketType
 from events.registration import draw, reconfirm
 from events.registration.allocation import RegistrationError
@@ -31,7 +32,8 @@ def due_lotteries(now):
 
 class Command(BaseCommand):
     help = (
-        "Draw every lottery whose time has come and run due reconfirmations. "
+        "Draw every lottery whose time has come, run due reconfirmations and retry mail "
+        "left unsent. "
         "Safe to run every minute from several hosts: each draw happens once."
     )
 
@@ -60,5 +62,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Reconfirmation: {run.requested} asked, {run.cancelled} unconfirmed seats released."
             )
+        retried = jobs.retry_unsent(now)
+        if retried:
+            self.stdout.write(f"Mail: sending {retried} unfinished message(s) again.")
         if failed:
             raise SystemExit(1)

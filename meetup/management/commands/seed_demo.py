@@ -4,13 +4,14 @@ import accounts.demo
 import events.demo
 import reports.demo
 import talks.demo
+from core.siteurl import site_url
 
 
 class Command(BaseCommand):
     help = "Load the demo: Docker Meetup Tokyo #23 and #24, with accounts. Safe to run twice."
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Printed site URL.")
+        parser.add_argument("--url", default=None, help="Printed site URL (MEETUP_SITE_URL).")
 
     def handle(self, *args, url, **options):
         # No transaction around it all: registrations go through the workflow, whose durable
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         demo_events = events.demo.load(users)
         talks.demo.load(users, demo_events["event_23"])
         reports.demo.load(users, demo_events["event_23"])
+        url = (url or site_url()).rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(f"  Site:        {url}/")
         self.stdout.write(f"  Back office: {url}/admin/")

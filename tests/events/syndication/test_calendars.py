@@ -36,7 +36,7 @@ def test_event_calendar_has_times_uid_and_place(client):
 
     (item,) = vevents(client.get(f"/events/{event.pk}/calendar.ics"))
 
-    assert str(item["UID"]) == f"event-{event.pk}@testserver"
+    assert str(item["UID"]) == f"event-{event.pk}@127.0.0.1"
     assert item.decoded("DTSTART") == dt.datetime(2026, 4, 12, 10, 0, tzinfo=dt.UTC)
     assert item.decoded("DTEND") == dt.datetime(2026, 4, 12, 12, 30, tzinfo=dt.UTC)
     assert str(item["SUMMARY"]) == "Docker Meetup Tokyo #23"
@@ -72,7 +72,7 @@ def test_community_calendar_lists_upcoming_public_events(client):
 
     items = vevents(client.get("/communities/docker-tokyo/calendar.ics"))
 
-    assert [str(item["UID"]) for item in items] == [f"event-{upcoming.pk}@testserver"]
+    assert [str(item["UID"]) for item in items] == [f"event-{upcoming.pk}@127.0.0.1"]
 
 
 def _login(client, user):
@@ -93,7 +93,7 @@ def test_private_calendar_lists_only_accepted_registrations(client):
     items = vevents(client.get(f"/calendar/{user.calendar_token}.ics"))
 
     assert len(user.calendar_token) == 43
-    assert [str(item["UID"]) for item in items] == [f"event-{accepted.pk}@testserver"]
+    assert [str(item["UID"]) for item in items] == [f"event-{accepted.pk}@127.0.0.1"]
 
 
 def test_private_calendar_reset_revokes_old_url(client):
