@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 UNITS = {"s": 1, "m": 60, "h": 60 * 60, "d": 60 * 60 * 24}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 
+#: The clock of the windows (tests hold it still so a test never straddles two windows).
+_clock = time.time
+
 #: How long an increment on the database cache waits for another one of the same key.
 MUTEX_WAIT_SECONDS = 2.0
 
@@ -102,7 +105,7 @@ def _increment(bucket: str, timeout: int) -> int:
 def consume(key: str, window: float, *, now: float | None = None) -> int:
     """Count one action for `key` in the current window; returns the count so far (0 when
     the cache is unavailable)."""
-    now = time.time() if now is None else now
+    now = _clock() if now is None else now
     bucket, remaining = _bucket(key, window, now)
     try:
         return _increment(bucket, math.ceil(remaining) + 1)
@@ -113,7 +116,7 @@ def consume(key: str, window: float, *, now: float | None = None) -> int:
 
 def seconds_until_allowed(key: str, limit: int, window: float, *, now=None) -> float:
     """Seconds until the window ends if `key` already used up `limit`; else 0."""
-    now = time.time() if now is None else now
+    now = _clock() if now is None else now
     bucket, remaining = _bucket(key, window, now)
     try:
         used = cache.get(bucket, 0)
@@ -133,7 +136,7 @@ def limit_for(action: str) -> tuple[int, float] | None:
 
 def check(key: str, limit: int, window: float, *, now: float | None = None) -> None:
     """Count one attempt for `key`; raises RateLimited when it is over `limit` per `window`."""
-    now = time.time() if now is None else now
+    now = _clock() if now is None else now
     if consume(key, window, now=now) > limit:
         _, remaining = _bucket(key, window, now)
         raise RateLimited(remaining)

@@ -21,8 +21,10 @@ LIMITED = {"apply": "2/m", "cancel": "2/m"}
 
 
 @pytest.fixture
-def limits(settings):
+def limits(settings, monkeypatch):
     settings.MEETUP_RATE_LIMITS = LIMITED
+    # Every request of a test falls in one window, whatever the wall clock does meanwhile.
+    monkeypatch.setattr(ratelimit, "_clock", lambda: 1_000_000.0)
 
 
 def test_parse_reads_count_and_window():
