@@ -99,7 +99,6 @@ API_WITHOUT_KEY = every(401)  # a session is not an API key
 EXPECTED = {
     # meetup
     "": PUBLIC,
-    "healthz": PUBLIC,
     "sitemap.xml": PUBLIC,
     "robots.txt": PUBLIC,
     "favicon.ico": every(301),
