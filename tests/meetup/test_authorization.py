@@ -14,13 +14,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from api import keys
 from events import checkin_tokens
-from events.models import Membership, Registration
+from events.models import Event, Membership, Registration
 from events.tasks import unsubscribe_token
 from talks.models import Material
 from tests.factories import (
@@ -190,6 +191,20 @@ EXPECTED = {
         "superuser": 302,
     },
     "admin/reports/report/add/": {**BACK_OFFICE, "other_organiser": 200},
+    # Django's log-in and "view on site", replaced (meetup/admin_views.py).
+    "admin/login/": {
+        "anonymous": LOGIN,
+        "attendee": 403,
+        "other_attendee": 403,
+        "other_organiser": 302,
+        "organiser": 302,
+        "superuser": 302,
+    },
+    "admin/r/<int:content_type_id>/<path:object_id>/": {
+        **organisers_only(attendees=LOGIN),
+        "organiser": 302,
+        "superuser": 302,
+    },
 }
 
 
@@ -240,6 +255,8 @@ def world():
         "key": "not-a-real-key",
         "uidb36": "1",
         "rest": "v1/event/",
+        "content_type_id": ContentType.objects.get_for_model(Event).pk,
+        "object_id": event.pk,
     }
     tokens = {
         "unsubscribe/": unsubscribe_token(membership),
