@@ -148,7 +148,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "nickname"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_VALIDATORS = "accounts.models.nickname_validators"
 ACCOUNT_PRESERVE_USERNAME_CASING = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"  # may log in; must verify before applying
+# Signing in waits for a verified address. With enumeration prevention (allauth's default,
+# stated here), signing up with an address that has an account looks exactly like a new sign-up:
+# "we sent you a mail", and the owner gets an "account already exists" mail.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
