@@ -201,7 +201,7 @@ def checkin_by_token(request, token):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     try:
-        registration_id = checkin_tokens.read_token(token, max_age=CHECKIN_TOKEN_MAX_AGE)
+        registration_id, receipt = checkin_tokens.read_token(token, max_age=CHECKIN_TOKEN_MAX_AGE)
     except signing.SignatureExpired:
         return _token_problem(
             request,
@@ -221,7 +221,7 @@ def checkin_by_token(request, token):
         )
     registration = (
         Registration.objects.select_related("user", "ticket_type", "event", "event__community")
-        .filter(pk=registration_id)
+        .filter(pk=registration_id, receipt=receipt)
         .first()
     )
     if registration is None or not is_organiser_of(request.user, registration.event.community_id):

@@ -394,7 +394,7 @@ def test_receipt_has_qr_with_signed_checkin_url_not_bare_receipt(client, member)
     registration = RegistrationFactory(user=member)
     response = client.get(registration.get_absolute_url(), **EN)
     token = response.context["checkin_url"].rstrip("/").rsplit("/", 1)[1]
-    assert checkin_tokens.read_token(token) == registration.pk
+    assert checkin_tokens.read_token(token) == (registration.pk, registration.receipt)
     assert registration.receipt not in token
     assert "<svg" in response.text
     assert ' style="' not in response.context["qr_svg"]
