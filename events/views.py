@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -149,6 +149,7 @@ class Participant(NamedTuple):
     pk: int
     status: str
     name: str
+    is_organiser: bool
 
 
 def _participants(event) -> list[Participant]:
@@ -162,10 +163,21 @@ def _participants(event) -> list[Participant]:
             status__in=[S.ACCEPTED, S.WAITLISTED, S.PENDING],
             user__isnull=False,
         )
+        .annotate(
+            # Marked on the list, so that nobody passes for an organiser by their name alone.
+            is_organiser=Exists(
+                Community.organisers.through.objects.filter(
+                    community_id=event.community_id, user_id=OuterRef("user_id")
+                )
+            )
+        )
         .order_by("status", "waitlist_rank", "applied_at", "pk")
-        .values_list("pk", "status", "user__display_name", "user__nickname")
+        .values_list("pk", "status", "user__display_name", "user__nickname", "is_organiser")
     )
-    return [Participant(pk, status, display or nickname) for pk, status, display, nickname in rows]
+    return [
+        Participant(pk, status, display or nickname, organiser)
+        for pk, status, display, nickname, organiser in rows
+    ]
 
 
 def event_detail(request, event_id):
@@ -173,7 +185,7 @@ def event_detail(request, event_id):
     context = status_context(request, event)
     context["participants"] = _participants(event)
     context["participant_groups"] = [
-        (S(status).label, [p.name for p in group])
+        (S(status).label, list(group))
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
     context["totals"] = {
