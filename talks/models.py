@@ -23,7 +23,28 @@ class Speaker(models.Model):
         blank=True,
         related_name="speaker_profiles",
         verbose_name=_("account"),
+        # Set only when the person accepts an invitation (talks/speaker_links.py).
+        editable=False,
     )
+    invited_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_invitations",
+        verbose_name=_("invited account"),
+        editable=False,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+        editable=False,
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
     profile_url = models.URLField(
         _("profile URL"), max_length=300, blank=True, validators=[http_url_validator]
     )

@@ -191,6 +191,7 @@ EXPECTED = {
         "superuser": 302,
     },
     "admin/reports/report/add/": {**BACK_OFFICE, "other_organiser": 200},
+    "me/speakers/<int:speaker_id>/<str:action>/": every(405),  # POST only
     # Django's log-in and "view on site", replaced (meetup/admin_views.py).
     "admin/login/": {
         "anonymous": LOGIN,
