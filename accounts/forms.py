@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .names import clean_display_name
 
 
 class NoColonLabels:
@@ -45,6 +46,9 @@ class SignupForm(NoColonLabels, AllauthSignupForm):
             self.fields[name].widget.attrs.pop("placeholder", None)
         self.order_fields(["email", "username", "display_name", "password1", "password2"])
 
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data.get("display_name", ""))
+
     def save(self, request):
         user = super().save(request)
         user.display_name = self.cleaned_data.get("display_name", "")
@@ -57,6 +61,9 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
         model = User
         fields = ["display_name", "bio", "website_url", "x_username", "github_username"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data.get("display_name", ""), user=self.instance)
 
 
 class DeleteAccountForm(NoColonLabels, forms.Form):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 nickname_validator = RegexValidator(
@@ -66,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     calendar_token = models.CharField(
         _("private calendar token"), max_length=43, blank=True, db_index=True, editable=False
     )
+    # Part of the session hash: a new stamp ends every other session (accounts/security.py).
+    session_stamp = models.CharField(max_length=32, blank=True, editable=False)
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -103,6 +106,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self):
         return reverse("accounts:profile")
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, with the session stamp: sessions end when either
+        changes. Without a stamp the hash is Django's own, so existing sessions stay valid."""
+        if not self.session_stamp:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}\n{self.session_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiKey(models.Model):

@@ -31,7 +31,6 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import User
-from core.markdown import render_markdown
 from core.siteurl import site_url
 from events.models import Community, Event, Membership, Registration, TicketType
 from talks.models import Material, Talk, TalkSpeaker
@@ -239,7 +238,7 @@ def event_data(event, urls: Urls, now=None) -> dict:
         "id": event.pk,
         "title": event.title,
         "catch": event.catch,
-        "description": str(render_markdown(event.description)),
+        "description": event.description_html,
         "url": urls.event(event),
         "image_url": urls.image(event.image),
         "hash_tag": event.hashtag.lstrip("#"),
@@ -348,7 +347,7 @@ def group_data(community, urls: Urls) -> dict:
         "title": community.name,
         "sub_title": community.catch,
         "url": urls.community(community),
-        "description": str(render_markdown(community.description)),
+        "description": community.description_html,
         "owner_text": ", ".join(organisers),
         "image_url": urls.image(community.logo),
         "website_url": website,

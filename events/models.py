@@ -16,6 +16,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from events.registration import lottery
+from events.rendered_markdown import (
+    COMMUNITY_DESCRIPTION_MAX,
+    EVENT_DESCRIPTION_MAX,
+    PLAIN_TEXT_MAX,
+    StoresRenderedMarkdown,
+)
 
 # No 0/O, 1/I/L: receipts are read aloud and typed at the door.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -40,11 +46,16 @@ def timezone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
-class Community(models.Model):
+class Community(StoresRenderedMarkdown, models.Model):
+    markdown_fields = ("description",)
+
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     catch = models.CharField(_("catch line"), max_length=200, blank=True)
-    description = models.TextField(_("description (Markdown)"), blank=True)
+    description = models.TextField(
+        _("description (Markdown)"), max_length=COMMUNITY_DESCRIPTION_MAX, blank=True
+    )
+    description_html = models.TextField(blank=True, editable=False)
     logo = models.ImageField(_("logo"), upload_to="communities/", blank=True)
     website_url = models.URLField(_("website"), max_length=300, blank=True)
     x_username = models.CharField(_("X (Twitter) username"), max_length=15, blank=True)
@@ -109,7 +120,9 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 
-class Event(models.Model):
+class Event(StoresRenderedMarkdown, models.Model):
+    markdown_fields = ("description",)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -123,7 +136,10 @@ class Event(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     catch = models.CharField(_("catch line"), max_length=200, blank=True)
-    description = models.TextField(_("description (Markdown)"), blank=True)
+    description = models.TextField(
+        _("description (Markdown)"), max_length=EVENT_DESCRIPTION_MAX, blank=True
+    )
+    description_html = models.TextField(blank=True, editable=False)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     timezone = models.CharField(
@@ -251,7 +267,7 @@ class TicketType(models.Model):
         Event, on_delete=models.CASCADE, related_name="ticket_types", verbose_name=_("event")
     )
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=PLAIN_TEXT_MAX, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"))
     allocation = models.CharField(
         _("allocation"), max_length=12, choices=Allocation.choices, default=Allocation.FIRST_COME

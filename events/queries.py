@@ -6,10 +6,10 @@ registrations. Writes are never here: they are the workflow functions in events.
 
 from typing import NamedTuple
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from events.models import Registration, TicketType
+from events.models import Community, Registration, TicketType
 
 Status = Registration.Status
 
@@ -81,6 +81,7 @@ class Participant(NamedTuple):
     pk: int
     status: str
     name: str
+    is_organiser: bool
 
 
 def participants(event) -> list[Participant]:
@@ -94,7 +95,18 @@ def participants(event) -> list[Participant]:
             status__in=[Status.ACCEPTED, Status.WAITLISTED, Status.PENDING],
             user__isnull=False,
         )
+        .annotate(
+            # Marked on the list, so that nobody passes for an organiser by their name alone.
+            is_organiser=Exists(
+                Community.organisers.through.objects.filter(
+                    community_id=event.community_id, user_id=OuterRef("user_id")
+                )
+            )
+        )
         .order_by("status", "waitlist_rank", "applied_at", "pk")
-        .values_list("pk", "status", "user__display_name", "user__nickname")
+        .values_list("pk", "status", "user__display_name", "user__nickname", "is_organiser")
     )
-    return [Participant(pk, status, display or nickname) for pk, status, display, nickname in rows]
+    return [
+        Participant(pk, status, display or nickname, organiser)
+        for pk, status, display, nickname, organiser in rows
+    ]

@@ -91,7 +91,7 @@ def event_detail(request, event_id):
     context = status_context(request, event)
     context["participants"] = queries.participants(event)
     context["participant_groups"] = [
-        (Status(status).label, [p.name for p in group])
+        (Status(status).label, list(group))
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
     context["totals"] = {

@@ -11,6 +11,7 @@ cookie (a CSRF token, a session) are never stored.
 import hashlib
 import logging
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +21,9 @@ from django.utils.crypto import get_random_string
 PUBLIC_PREFIXES = ("/events/", "/communities/", "/reports/", "/speakers/")
 PUBLIC_EXACT = {"/"}
 EXCLUDED_PARTS = ("/apply", "/cancel", "/me", "/checkin", "/materials", "calendar", ".ics")
+# The query parameters the public pages read (event and report filters, pagination, the
+# lottery page's ticket type and receipt search). Any other parameter is left out of the key.
+KNOWN_PARAMETERS = ("q", "when", "community", "month", "format", "year", "page", "type", "receipt")
 ALLOWED_COOKIES = {settings.LANGUAGE_COOKIE_NAME}
 NONCE_RE = re.compile(rb"'nonce-([A-Za-z0-9_\-+/=]+)'")
 
@@ -38,9 +42,15 @@ def _cacheable_request(request) -> bool:
 
 
 def _key(request) -> str:
+    """Only what the public views read: the host (which also checks it against ALLOWED_HOSTS),
+    the path, the known query parameters (as the views read them: the last value), the language
+    and htmx. An unknown parameter, such as a cache-busting one, gets the same cached copy."""
     language = translation.get_language_from_request(request)
     htmx = request.headers.get("HX-Request", "")
-    raw = f"{request.get_full_path()}|{language}|{htmx}".encode()
+    query = urlencode(
+        sorted((name, request.GET[name]) for name in KNOWN_PARAMETERS if name in request.GET)
+    )
+    raw = f"{request.get_host()}|{request.path}?{query}|{language}|{htmx}".encode()
     return "anon-page:" + hashlib.sha256(raw).hexdigest()
 
 

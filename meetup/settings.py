@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes come with the pod IP as Host (meetup/health.py).
+    "meetup.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "meetup.cache.AnonymousPageCacheMiddleware",
@@ -155,7 +157,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "nickname"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_VALIDATORS = "accounts.models.nickname_validators"
 ACCOUNT_PRESERVE_USERNAME_CASING = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"  # may log in; must verify before applying
+# Signing in waits for a verified address. With enumeration prevention (allauth's default,
+# stated here), signing up with an address that has an account looks exactly like a new sign-up:
+# "we sent you a mail", and the owner gets an "account already exists" mail.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -296,8 +302,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers
 if HTTPS:
     SECURE_SSL_REDIRECT = True
-    # Probes speak plain HTTP inside the cluster.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -312,7 +316,11 @@ if HTTPS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secret-token URLs (calendar, check-in, unsubscribe, reset keys) never reach the logs.
+    "filters": {"redact_tokens": {"()": "meetup.logredact.RedactTokensFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -6,18 +6,24 @@ from django.views.i18n import set_language
 from api import views_keys
 from reports.feeds import CommunityReportsFeed, LatestReportsFeed
 
-from . import media, views
+from . import admin_views, media, views
 
 # The back office's header and title are set in events/admin.py ("Meetup back office").
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("lang/<str:code>/", views.switch_language, name="switch_language"),
+    # Before the admin's own: its log-in goes through allauth, "view on site" is scoped.
+    path("admin/login/", admin_views.admin_login, name="admin_login"),
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_views.view_on_site),
+        name="admin_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("feeds/reports.atom", LatestReportsFeed(), name="reports_feed"),
     path(

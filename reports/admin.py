@@ -141,7 +141,8 @@ class ReportAdmin(OrganiserScopedAdmin):
     form = ReportAdminForm
     inlines = [TalkSummaryInline]
     list_display = ["title", "event", "status_badge", "published_at", "updated_at"]
-    list_filter = ["status", "event__community"]
+    # Only the organiser's communities: the filter must not name every community on the site.
+    list_filter = ["status", ("event__community", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["event__community"]
     search_fields = ["title", "event__title"]
     date_hierarchy = "published_at"

@@ -12,7 +12,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.markdown import render_markdown
 from events.models import Community
 from events.syndication.feeds import FeedScope
 
@@ -61,7 +60,7 @@ class LatestReportsFeed(Feed):
 
     def item_description(self, item):
         parts = [format_html("<p>{}</p>", line) for line in [item.lead, item.lead_en] if line]
-        return "".join(parts) + render_markdown(item.body)
+        return "".join(parts) + item.body_html
 
     def item_link(self, item):
         return item.absolute_url

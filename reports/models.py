@@ -6,10 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.rendered_markdown import REPORT_BODY_MAX, TALK_SUMMARY_MAX, StoresRenderedMarkdown
 from talks.models import Talk
 
 
-class Report(models.Model):
+class Report(StoresRenderedMarkdown, models.Model):
+    markdown_fields = ("body",)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -20,7 +23,8 @@ class Report(models.Model):
     title = models.CharField(_("title"), max_length=200)
     lead = models.TextField(_("lead"), max_length=1000, blank=True)
     lead_en = models.TextField(_("English lead"), max_length=1000, blank=True)
-    body = models.TextField(_("body (Markdown)"), blank=True)
+    body = models.TextField(_("body (Markdown)"), max_length=REPORT_BODY_MAX, blank=True)
+    body_html = models.TextField(blank=True, editable=False)
     cover = models.ImageField(_("cover image"), upload_to="reports/", blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -59,10 +63,13 @@ class Report(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class TalkSummary(models.Model):
+class TalkSummary(StoresRenderedMarkdown, models.Model):
+    markdown_fields = ("summary",)
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="talk_summaries")
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="summaries")
-    summary = models.TextField(_("summary (Markdown)"), blank=True)
+    summary = models.TextField(_("summary (Markdown)"), max_length=TALK_SUMMARY_MAX, blank=True)
+    summary_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("talk summary")

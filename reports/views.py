@@ -121,7 +121,7 @@ def detail_context(request, report) -> dict:
         if material.talk_id:
             by_talk.setdefault(material.talk_id, []).append(material)
     for talk in talks:
-        talk.summary = talk.report_summaries[0].summary if talk.report_summaries else ""
+        talk.summary_html = talk.report_summaries[0].summary_html if talk.report_summaries else ""
         talk.speaker_list = [ts.speaker for ts in talk.ordered_speakers]
         talk.report_materials = [m for m in by_talk.get(talk.pk, []) if m.url != talk.slides_url]
     figures = report.figures or {}

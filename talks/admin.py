@@ -5,12 +5,14 @@ their own page. Materials have a moderation list; approving and rejecting go thr
 talks.materials, never by writing the flag here.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from events.backoffice.scope import (
     OrganiserScopedAdmin,
     OrganiserScopedInline,
@@ -19,7 +21,7 @@ from events.backoffice.scope import (
     register_event_inline,
 )
 
-from . import materials
+from . import materials, speaker_links
 from .models import Material, Speaker, Talk, TalkSpeaker
 from .providers import recognise
 
@@ -75,17 +77,72 @@ class TalkAdmin(OrganiserScopedAdmin):
     ]
 
 
+class SpeakerAdminForm(forms.ModelForm):
+    invite = forms.CharField(
+        label=_("Invite an account (nickname)"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "The person gets an invitation and must accept it from their profile before the "
+            "talks are linked to their account. They can unlink it at any time."
+        ),
+    )
+
+    def clean_invite(self):
+        nickname = self.cleaned_data["invite"].strip()
+        if not nickname:
+            return None
+        user = User.objects.filter(nickname__iexact=nickname, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this nickname."))
+        return user
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    """Speakers belong to no community: any organiser may look them up and add one."""
+    """Speakers belong to no community: any organiser may look them up and add one. An account
+    is linked only when its owner accepts an invitation (talks.speaker_links)."""
 
-    list_display = ["name", "affiliation", "user", "talk_count"]
+    form = SpeakerAdminForm
+    list_display = ["name", "affiliation", "user", "invited_user", "talk_count"]
     search_fields = ["name", "affiliation", "x_username", "user__nickname"]
-    raw_id_fields = ["user"]
+    fields = [
+        "name",
+        "affiliation",
+        "profile_url",
+        "x_username",
+        "bio",
+        "user",
+        "invited_user",
+        "invite",
+    ]
+    readonly_fields = ["user", "invited_user"]
     ordering = ["name", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").annotate(_talks=Count("talks"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user", "invited_user")
+            .annotate(_talks=Count("talks"))
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        invited = form.cleaned_data.get("invite")
+        if invited is None:
+            return
+        try:
+            speaker_links.invite(obj, invited, by=request.user)
+        except speaker_links.SpeakerLinkError as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _("%(nickname)s was invited; the link appears once they accept.")
+                % {"nickname": invited.nickname},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("talks"), ordering="_talks")
     def talk_count(self, obj):

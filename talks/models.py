@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.rendered_markdown import PLAIN_TEXT_MAX, TALK_ABSTRACT_MAX, StoresRenderedMarkdown
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -22,12 +23,33 @@ class Speaker(models.Model):
         blank=True,
         related_name="speaker_profiles",
         verbose_name=_("account"),
+        # Set only when the person accepts an invitation (talks/speaker_links.py).
+        editable=False,
     )
+    invited_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_invitations",
+        verbose_name=_("invited account"),
+        editable=False,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+        editable=False,
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
     profile_url = models.URLField(
         _("profile URL"), max_length=300, blank=True, validators=[http_url_validator]
     )
     x_username = models.CharField(_("X (Twitter) username"), max_length=15, blank=True)
-    bio = models.TextField(_("bio"), blank=True)
+    bio = models.TextField(_("bio"), max_length=PLAIN_TEXT_MAX, blank=True)
 
     class Meta:
         verbose_name = _("speaker")
@@ -41,7 +63,9 @@ class Speaker(models.Model):
         return reverse("talks:speaker_detail", args=[self.pk])
 
 
-class Talk(models.Model):
+class Talk(StoresRenderedMarkdown, models.Model):
+    markdown_fields = ("abstract",)
+
     class Kind(models.TextChoices):
         KEYNOTE = "keynote", _("Keynote")
         SESSION = "session", _("Session")
@@ -62,7 +86,8 @@ class Talk(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True
     )
-    abstract = models.TextField(_("abstract (Markdown)"), blank=True)
+    abstract = models.TextField(_("abstract (Markdown)"), max_length=TALK_ABSTRACT_MAX, blank=True)
+    abstract_html = models.TextField(blank=True, editable=False)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
     slides_url = models.URLField(
         _("slides URL"), max_length=500, blank=True, validators=[http_url_validator]

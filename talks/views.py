@@ -1,14 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from events.models import Event
 
-from . import materials
+from . import materials, speaker_links
 from .forms import MaterialForm
 from .models import Speaker, Talk
 from .queries import approved_materials, pending_materials, speakers_prefetch
@@ -79,3 +82,27 @@ def submit_material(request, event_id):
         messages.error(request, form.error_text())
     # Back to the top of the event page, where the message shows.
     return redirect(event)
+
+
+SPEAKER_LINK_ACTIONS = {
+    "accept": (speaker_links.accept, gettext_lazy("Your account is now linked to %(name)s.")),
+    "decline": (speaker_links.decline, gettext_lazy("You declined the link to %(name)s.")),
+    "unlink": (speaker_links.unlink, gettext_lazy("Your account is no longer linked to %(name)s.")),
+}
+
+
+@require_POST
+@login_required
+def speaker_link_view(request, speaker_id, action):
+    """Accept or decline an invitation to a speaker entry, or unlink one, from the profile."""
+    if action not in SPEAKER_LINK_ACTIONS:
+        raise Http404
+    speaker = get_object_or_404(Speaker, pk=speaker_id)
+    change, done = SPEAKER_LINK_ACTIONS[action]
+    try:
+        change(speaker, user=request.user)
+    except speaker_links.SpeakerLinkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done % {"name": speaker.name})
+    return redirect("accounts:profile")

@@ -1,5 +1,7 @@
 """Forms of the organisers' back office (admin forms and the custom admin pages)."""
 
+import unicodedata
+
 from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from core.images import clean_image_field
 from events.models import TicketType
 from events.registration import allocation
+
+#: A self check-in code is announced in the room; a short one could be guessed from home.
+CHECKIN_CODE_MIN_LENGTH = 6
 
 
 class TicketTypeForm(forms.ModelForm):
@@ -113,6 +118,15 @@ class MessageForm(forms.Form):
         help_text=_("Plain text. The event's title and link are added at the end."),
     )
 
+    def clean_subject(self):
+        # A line break in a mail header cannot be sent: refuse it here, not in the worker.
+        subject = self.cleaned_data["subject"]
+        if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in subject):
+            raise forms.ValidationError(
+                _("Write the subject on one line, without line breaks or tabs.")
+            )
+        return subject
+
 
 class CommunityAdminForm(forms.ModelForm):
     """The logo is checked by its content and re-encoded (core.images)."""
@@ -126,3 +140,15 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
+
+    def clean_checkin_code(self):
+        code = self.cleaned_data.get("checkin_code", "").strip()
+        if code and len(code) < CHECKIN_CODE_MIN_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "Use at least %(count)d characters, so that the code cannot be guessed "
+                    "from outside the room."
+                )
+                % {"count": CHECKIN_CODE_MIN_LENGTH}
+            )
+        return code

@@ -11,7 +11,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from core.markdown import render_markdown
 from core.siteurl import site_url
 from events.models import Community, Event
 
@@ -70,7 +69,7 @@ class EventsFeed(Feed):
         lines = [f"<p><strong>{escape(when)}</strong>{' · ' + escape(where) if where else ''}</p>"]
         if item.catch:
             lines.append(f"<p>{escape(item.catch)}</p>")
-        lines.append(str(render_markdown(item.description)))
+        lines.append(item.description_html)
         return "\n".join(lines)
 
     def item_link(self, item):

@@ -92,9 +92,14 @@ def my_talks(context, user):
         .distinct()
     )
     speakers = list(user.speaker_profiles.all())
-    if not talks and not speakers:
+    invitations = list(user.speaker_invitations.select_related("invited_by"))
+    if not talks and not speakers and not invitations:
         return ""
-    return _render(context, "talks/my_talks.html", {"talks": talks, "speakers": speakers})
+    return _render(
+        context,
+        "talks/my_talks.html",
+        {"talks": talks, "speakers": speakers, "invitations": invitations},
+    )
 
 
 @register.inclusion_tag("talks/link_card.html")

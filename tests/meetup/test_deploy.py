@@ -31,7 +31,7 @@ def test_k8s_web_runs_two_replicas_with_health_probes():
     container = web["spec"]["template"]["spec"]["containers"][0]
     assert web["spec"]["replicas"] == 2
     assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
-    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
     assert container["resources"]["requests"]["cpu"] == "250m"
 
 
