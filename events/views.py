@@ -66,7 +66,13 @@ def event_list(request):
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "page_obj": page, "events": page.object_list, "past": when == "past"},
+        {
+            "form": form,
+            "page_obj": page,
+            "events": page.object_list,
+            "past": when == "past",
+            "filtered": any(request.GET.get(key) for key in ("q", "community", "month", "format")),
+        },
     )
 
 
@@ -118,6 +124,12 @@ def status_context(request, event, ticket_types=None):
     ]
     return {
         "event": event,
+        "totals": {
+            "capacity": sum(tt.capacity for tt in ticket_types),
+            "applicants": sum(tt.n_applicants for tt in ticket_types),
+        },
+        "has_lottery": any(tt.is_lottery for tt in ticket_types),
+        "has_weighting": any(tt.weighting == "history" for tt in ticket_types),
         "registration": registration,
         "is_live": registration is not None and registration.is_live,
         "ticket_types": ticket_types,
@@ -176,10 +188,6 @@ def event_detail(request, event_id):
         (S(status).label, [p.name for p in group])
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
-    context["totals"] = {
-        "capacity": sum(tt.capacity for tt in context["ticket_types"]),
-        "applicants": sum(tt.n_applicants for tt in context["ticket_types"]),
-    }
     return render(request, "events/event_detail.html", context)
 
 

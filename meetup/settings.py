@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "core",
     "accounts",
     "events",
     "talks",
@@ -166,6 +167,8 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One 24-hour time format in both languages (meetup/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["meetup.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Tokyo")
