@@ -188,6 +188,9 @@ def event_detail(request, event_id):
         (S(status).label, [p.name for p in group])
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
+    cover = event.image or event.community.logo
+    context["share_image_url"] = request.build_absolute_uri(cover.url) if cover else ""
+    context["canonical_url"] = request.build_absolute_uri(event.get_absolute_url())
     return render(request, "events/event_detail.html", context)
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -558,3 +559,40 @@ def test_event_list_month_select_lists_months_with_events(client):
 
     assert '<option value="2031-03" selected>March 2031</option>' in page
     assert 'type="month"' not in page
+
+
+def _png(width, height):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "#2f5bd3").save(out, format="PNG")
+    return SimpleUploadedFile("cover.png", out.getvalue(), content_type="image/png")
+
+
+def test_event_detail_shows_the_cover_with_its_size_and_shares_it(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    event = EventFactory(image=_png(1200, 630))
+
+    page = client.get(event.get_absolute_url()).text
+
+    assert f'src="{event.image.url}" alt="" width="1200" height="630"' in page
+    assert f'<meta property="og:image" content="http://testserver{event.image.url}">' in page
+
+
+def test_event_detail_without_images_has_no_og_image(client):
+    event = EventFactory()
+
+    page = client.get(event.get_absolute_url()).text
+
+    assert '<meta property="og:title" content="' + event.title + '">' in page
+    assert "og:image" not in page
+
+
+def test_community_without_members_invites_the_first_instead_of_showing_zero(client):
+    community = CommunityFactory()
+
+    page = client.get(community.get_absolute_url(), **EN).text
+
+    assert "No members yet: be the first to join." in page
+    assert 'class="big-number"' not in page
