@@ -17,7 +17,10 @@ class NoColonLabels:
 
 
 class LoginForm(NoColonLabels, AllauthLoginForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Remember me")
 
 
 class ResetPasswordForm(NoColonLabels, AllauthResetPasswordForm):

@@ -1,6 +1,9 @@
+import functools
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Community, Event, TicketType
@@ -25,6 +28,14 @@ class ApplyForm(forms.Form):
         self.fields["ticket_type"].queryset = event.ticket_types.all()
 
 
+def _month_choices():
+    """The months with published events, newest first (queried when the select renders)."""
+    months = Event.objects.published().datetimes("starts_at", "month", order="DESC")
+    return [("", _("Any month"))] + [
+        (month.strftime("%Y-%m"), date_format(month, "YEAR_MONTH_FORMAT")) for month in months
+    ]
+
+
 class EventFilterForm(forms.Form):
     WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
     FORMAT_CHOICES = [
@@ -42,13 +53,16 @@ class EventFilterForm(forms.Form):
         to_field_name="slug",
         empty_label=_("All communities"),
     )
+    # A select of the months that have events, read as "December 2026" / "2026年12月"; the
+    # value stays "YYYY-MM" so links from before keep working.
     month = forms.DateField(
-        label=_("Month"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        label=_("Month"), required=False, input_formats=["%Y-%m"], widget=forms.Select
     )
     format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].widget.choices = functools.cache(_month_choices)
 
     def filter(self, queryset):
         data = self.cleaned_data if self.is_valid() else {}

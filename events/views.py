@@ -46,7 +46,13 @@ def event_list(request):
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "page_obj": page, "events": page.object_list, "past": when == "past"},
+        {
+            "form": form,
+            "page_obj": page,
+            "events": page.object_list,
+            "past": when == "past",
+            "filtered": any(request.GET.get(key) for key in ("q", "community", "month", "format")),
+        },
     )
 
 
@@ -74,6 +80,12 @@ def status_context(request, event, ticket_types=None):
     ]
     return {
         "event": event,
+        "totals": {
+            "capacity": sum(tt.capacity for tt in ticket_types),
+            "applicants": sum(tt.n_applicants for tt in ticket_types),
+        },
+        "has_lottery": any(tt.is_lottery for tt in ticket_types),
+        "has_weighting": any(tt.weighting == "history" for tt in ticket_types),
         "registration": registration,
         "is_live": registration is not None and registration.is_live,
         "ticket_types": ticket_types,
@@ -94,10 +106,9 @@ def event_detail(request, event_id):
         (Status(status).label, list(group))
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
-    context["totals"] = {
-        "capacity": sum(tt.capacity for tt in context["ticket_types"]),
-        "applicants": sum(tt.n_applicants for tt in context["ticket_types"]),
-    }
+    cover = event.image or event.community.logo
+    context["share_image_url"] = request.build_absolute_uri(cover.url) if cover else ""
+    context["canonical_url"] = request.build_absolute_uri(event.get_absolute_url())
     return render(request, "events/event_detail.html", context)
 
 

@@ -139,6 +139,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # older hashes, upgraded at log-in
+]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -153,6 +157,7 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "reset_password": "accounts.forms.ResetPasswordForm",
 }
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # mails enqueued, not sent in the request
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "nickname"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_VALIDATORS = "accounts.models.nickname_validators"
@@ -181,6 +186,8 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One 24-hour time format in both languages (meetup/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["meetup.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Tokyo")

@@ -3,7 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from ..models import Report
+from ..models import Report, TalkSummary
 
 register = template.Library()
 
@@ -20,6 +20,24 @@ def report_link(context, event):
         return ""
     return render_to_string(
         "reports/includes/report_link.html", {"report": report}, request=context.get("request")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def talk_report(context, talk):
+    """On a talk page: the published report's summary of the talk and a link to it (one query)."""
+    summary = (
+        TalkSummary.objects.filter(talk_id=talk.pk, report__status=Report.Status.PUBLISHED)
+        .select_related("report")
+        .only("summary", "talk_id", "report__id", "report__event_id", "report__title")
+        .first()
+    )
+    if summary is None:
+        return ""
+    return render_to_string(
+        "reports/includes/talk_report.html",
+        {"summary": summary, "report": summary.report, "talk": talk},
+        request=context.get("request"),
     )
 
 

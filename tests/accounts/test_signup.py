@@ -19,8 +19,11 @@ def signup(client, **overrides):
 
 
 @pytest.mark.django_db
-def test_signup_creates_user_and_sends_verification_mail(client):
-    response = signup(client)
+def test_signup_creates_user_and_sends_verification_mail(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client)
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
     assert (user.nickname, user.display_name) == ("new_person", "New Person")

@@ -75,9 +75,12 @@ def test_new_event_mail_unsubscribe_link_uses_the_site_url(site):
 
 
 @pytest.mark.django_db
-def test_allauth_reset_mail_uses_site_url_and_name(site, client):
+def test_allauth_reset_mail_uses_site_url_and_name(
+    site, client, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="taro@example.org")
-    client.post(reverse("account_reset_password"), {"email": user.email}, **OTHER_HOST)
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's mail is queued on commit
+        client.post(reverse("account_reset_password"), {"email": user.email}, **OTHER_HOST)
     (message,) = mail.outbox
     links = re.findall(r"https?://[^\s\"<]+", message.body)
     assert message.subject.startswith("[Tokyo Tech Meetups] ")
@@ -85,18 +88,19 @@ def test_allauth_reset_mail_uses_site_url_and_name(site, client):
 
 
 @pytest.mark.django_db
-def test_allauth_confirmation_mail_uses_site_url(site, client):
-    client.post(
-        reverse("account_signup"),
-        {
-            "email": "new@example.org",
-            "username": "new_person",
-            "display_name": "New",
-            "password1": "a-Strong-passphrase-42",
-            "password2": "a-Strong-passphrase-42",
-        },
-        **OTHER_HOST,
-    )
+def test_allauth_confirmation_mail_uses_site_url(site, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's mail is queued on commit
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "new@example.org",
+                "username": "new_person",
+                "display_name": "New",
+                "password1": "a-Strong-passphrase-42",
+                "password2": "a-Strong-passphrase-42",
+            },
+            **OTHER_HOST,
+        )
     (message,) = mail.outbox
     assert re.findall(r"https?://\S+/accounts/confirm-email/", message.body) == [
         f"{SITE}/accounts/confirm-email/"

@@ -17,7 +17,7 @@ def test_signup_verify_login_and_switch_language(site):
     page.get_by_label("Display name").fill("Hanako")
     page.get_by_label("Password", exact=True).fill("a-Strong-passphrase-42")
     page.get_by_label("Password (again)").fill("a-Strong-passphrase-42")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_text("Confirmation email sent to hanako@example.com.")).to_be_visible()
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
@@ -30,7 +30,7 @@ def test_signup_verify_login_and_switch_language(site):
     page = site.open("/accounts/login/")
     page.get_by_label("Email").fill("hanako@example.com")
     page.get_by_label("Password").fill("a-Strong-passphrase-42")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.locator("summary", has_text="Hanako")).to_be_visible()
 
     page.get_by_role("link", name="日本語").click()

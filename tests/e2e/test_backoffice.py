@@ -46,7 +46,7 @@ def _log_in(site, email):
     page = site.open("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.locator("summary", has_text="Door")).to_be_visible()
     return page
 

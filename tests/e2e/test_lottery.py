@@ -23,7 +23,7 @@ def test_apply_to_lottery_organiser_draws_applicant_sees_result(site):
     site.open("/accounts/login/")
     page.get_by_label("Email").fill(applicant.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     site.open(tt.event.get_absolute_url())
     page.get_by_role("radio", name="General (lottery)").check()
     page.get_by_role("button", name="Apply").click()

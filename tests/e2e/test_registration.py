@@ -11,7 +11,7 @@ def log_in(page, site, user):
     site.open("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.locator("summary", has_text=user.name)).to_be_visible()
 
 
@@ -33,7 +33,7 @@ def test_apply_see_status_cancel_and_next_person_moves_up(site, browser):
     second.goto(site.live_url + "/accounts/login/")
     second.get_by_label("Email").fill(waiting.email)
     second.get_by_label("Password").fill(PASSWORD)
-    second.get_by_role("button", name="Sign In").click()
+    second.get_by_role("button", name="Log in").click()
     second.goto(site.live_url + tt.event.get_absolute_url())
     second.get_by_role("button", name="Apply").click()
     expect(second.locator("#status-box").get_by_text("Waitlist #1")).to_be_visible()
@@ -58,7 +58,7 @@ def test_apply_and_cancel_work_without_javascript(site, browser, live_server):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.goto(live_server.url + tt.event.get_absolute_url())
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("status").get_by_text("You have a seat.")).to_be_visible()

@@ -36,7 +36,7 @@ def test_organiser_creates_previews_and_publishes_a_report_that_a_reader_reads(s
     page = site.open("/accounts/login/")
     page.get_by_label("Email").fill("org@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.locator("summary", has_text="Orga")).to_be_visible()
 
     # Create: pick the event, the draft is assembled.

@@ -128,7 +128,7 @@ def login(page, live_url, user):
     page.goto(live_url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
 
 

@@ -378,3 +378,56 @@ def test_admin_hides_reports_of_other_communities(client, past_event, organiser)
     response = client.get(reverse("admin:reports_report_change", args=[other.pk]))
 
     assert response.status_code == 404
+
+
+# -- Reports and talks joined both ways (issue 20)
+
+
+def test_report_detail_links_talk_titles_and_speakers_to_their_pages(client, report):
+    speaker = SpeakerFactory(name="Akihiro Suda")
+    talk = TalkFactory(event=report.event, title="KubeCon EU", speakers=[speaker])
+
+    html = client.get(reverse("reports:report_detail", args=[report.event_id])).text
+
+    assert f'<h3><a href="{talk.get_absolute_url()}">KubeCon EU</a></h3>' in html
+    assert f'<a href="{speaker.get_absolute_url()}">Akihiro Suda</a>' in html
+
+
+def test_report_detail_tells_the_organisers_story_before_the_talks(client, report):
+    TalkFactory(event=report.event, title="KubeCon EU")
+
+    html = client.get(reverse("reports:report_detail", args=[report.event_id])).text
+
+    assert html.index("It was great.") < html.index('id="talks-heading"')
+
+
+def test_report_detail_names_a_material_author_by_display_name(client, report):
+    author = UserFactory(nickname="hamako9999", display_name="濱田")
+    MaterialFactory(event=report.event, title="My blog post", submitted_by=author)
+
+    html = client.get(reverse("reports:report_detail", args=[report.event_id])).text
+
+    assert "by 濱田" in html
+    assert "hamako9999" not in html
+
+
+def test_talk_page_shows_the_report_summary_and_links_to_the_report(client, report):
+    talk = TalkFactory(event=report.event, title="KubeCon EU")
+    TalkSummary.objects.create(report=report, talk=talk, summary="Four **topics**.")
+
+    html = client.get(talk.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "Four <strong>topics</strong>." in html
+    assert f'href="{report.get_absolute_url()}#talk-{talk.pk}"' in html
+
+
+def test_talk_page_of_a_draft_report_shows_no_summary(client, report):
+    report.status = Report.Status.DRAFT
+    report.save(update_fields=["status"])
+    talk = TalkFactory(event=report.event, title="KubeCon EU")
+    TalkSummary.objects.create(report=report, talk=talk, summary="Secret draft.")
+
+    html = client.get(talk.get_absolute_url()).text
+
+    assert "Secret draft." not in html
+    assert report.get_absolute_url() not in html

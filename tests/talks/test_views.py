@@ -207,7 +207,7 @@ def test_talk_page_shows_abstract_speakers_and_materials(client, started_event):
     response = client.get(talk.get_absolute_url(), **EN)
 
     assert response.status_code == 200
-    assert "<h1>機械学習デプロイ</h1>" in response.text
+    assert '<h1><span class="phrases">機械学習デプロイ</span></h1>' in response.text
     assert "<strong>Bold</strong> idea" in response.text
     assert "Chie Hayashida" in response.text
     assert "Cookpad" in response.text

@@ -105,14 +105,16 @@ def test_lottery_pages_of_a_draft_event_are_not_found(client):
     assert statuses == [404, 404]
 
 
-def test_event_page_shows_commitment_and_link_to_the_audit(client):
+def test_event_page_links_to_the_audit_page_which_shows_the_commitment(client):
     tt = drawn_lottery(3)
 
-    page = client.get(f"/events/{tt.event_id}/").content.decode()
+    event_page = client.get(f"/events/{tt.event_id}/").content.decode()
+    audit_page = client.get(f"/events/{tt.event_id}/lottery/").content.decode()
 
-    assert tt.commitment in page
-    assert f'href="/events/{tt.event_id}/lottery/"' in page
-    assert bytes(tt.seed).hex() not in page  # the event page never shows the seed
+    assert f'<a href="/events/{tt.event_id}/lottery/">How this lottery is fair →</a>' in event_page
+    assert tt.commitment not in event_page  # the verification details live on the audit page
+    assert tt.commitment in audit_page
+    assert bytes(tt.seed).hex() not in event_page  # the event page never shows the seed
 
 
 def test_event_page_describes_the_weighting_rule_when_enabled(client):
