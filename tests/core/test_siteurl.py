@@ -157,3 +157,11 @@ def test_console_mail_prints_text_decoded():
     assert body in printed
     assert "Subject: 確認してください" in printed
     assert "base64" not in printed
+
+
+@pytest.mark.django_db
+def test_page_title_and_brand_use_the_site_name(site, client):
+    response = client.get(reverse("events:event_list"), HTTP_ACCEPT_LANGUAGE="en")
+    title = re.search(r"<title>(.*?)</title>", response.text).group(1)
+    assert title.endswith(" · Tokyo Tech Meetups")
+    assert "<span>Tokyo Tech Meetups</span>" in response.text
