@@ -16,10 +16,11 @@ from core.clientip import client_ip
 from core.siteurl import site_domain, site_name, site_url
 
 
-def _public(value, request_origin: str):
-    """A link built from the request's Host, moved onto the public origin."""
+def _public(value, request, request_origin: str):
+    """A link built from the request's Host, moved onto the public origin (unchanged when
+    MEETUP_SITE_URL is not set: the request's origin is then the site's)."""
     if request_origin and isinstance(value, str) and value.startswith(request_origin + "/"):
-        return site_url(value[len(request_origin) :])
+        return site_url(value[len(request_origin) :], request)
     return value
 
 
@@ -30,7 +31,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
         origin = f"{request.scheme}://{request.get_host()}" if request is not None else ""
-        context = {key: _public(value, origin) for key, value in context.items()}
+        context = {key: _public(value, request, origin) for key, value in context.items()}
         context["current_site"] = SimpleNamespace(name=site_name(), domain=site_domain())
         super().send_mail(template_prefix, email, context)
 

@@ -165,3 +165,13 @@ def test_page_title_and_brand_use_the_site_name(site, client):
     title = re.search(r"<title>(.*?)</title>", response.text).group(1)
     assert title.endswith(" · Tokyo Tech Meetups")
     assert "<span>Tokyo Tech Meetups</span>" in response.text
+
+
+@pytest.mark.django_db
+def test_allauth_mail_without_site_url_keeps_the_request_origin(settings, client):
+    settings.MEETUP_SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    user = UserFactory(email="taro@example.org")
+    client.post(reverse("account_reset_password"), {"email": user.email}, **OTHER_HOST)
+    (message,) = mail.outbox
+    assert "http://localhost/accounts/password/reset/key/" in message.body

@@ -103,6 +103,8 @@ EXPECTED = {
     "sitemap.xml": PUBLIC,
     "robots.txt": PUBLIC,
     "favicon.ico": every(301),
+    # Uploads (no file of that name here): public files, the same answer for everyone.
+    "^media/(?P<path>.+)$": every(404),
     "i18n/setlang/": every(302),
     "lang/<str:code>/": every(302),
     "feeds/reports.atom": PUBLIC,
@@ -241,6 +243,7 @@ def world():
         "key": "not-a-real-key",
         "uidb36": "1",
         "rest": "v1/event/",
+        "path": "reports/missing.png",
     }
     tokens = {
         "unsubscribe/": unsubscribe_token(membership),
