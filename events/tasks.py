@@ -78,16 +78,24 @@ def status_message(registration_id: int, status: str) -> str:
 def record_status_mail(registration_id: int) -> None:
     """Record the mail for the registration's current status and send it after commit.
     Call inside the transaction that changed the status (allocation does)."""
+    record_current_status(registration_id)
+    transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+
+
+def record_current_status(registration_id: int) -> str | None:
+    """Record the mail for the registration's current status, if not yet recorded (the draw's
+    result mails are recorded by their task). Returns the status, or None: nobody to tell."""
     row = (
         Registration.objects.filter(pk=registration_id).values_list("status", "user__email").first()
     )
-    if row and row[1]:
-        status, email = row
-        outbox.record(
-            status_message(registration_id, status),
-            [(email, {"registration": registration_id, "status": status})],
-        )
-    transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+    if row is None or not row[1]:
+        return None
+    status, email = row
+    outbox.record(
+        status_message(registration_id, status),
+        [(email, {"registration": registration_id, "status": status})],
+    )
+    return status
 
 
 def _compose_status(row: OutboxMail) -> None:
@@ -123,14 +131,9 @@ def send_status_mail(registration_id: int) -> bool:
 
     Records the current status's mail if no transaction did (the draw's result mails), then
     sends every status mail of this registration still unsent."""
-    registration = Registration.objects.select_related("user").filter(pk=registration_id).first()
-    if registration is None or registration.user is None or not registration.user.email:
+    status = record_current_status(registration_id)
+    if status is None:
         return False
-    status = registration.status
-    outbox.record(
-        status_message(registration_id, status),
-        [(registration.user.email, {"registration": registration_id, "status": status})],
-    )
     sent = 0
     for value in Registration.Status.values:
         sent += outbox.deliver(status_message(registration_id, value), _compose_status)

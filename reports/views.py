@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.siteurl import site_name, site_url
+from core.siteurl import site_url
 from events.backoffice.scope import is_organiser_of
 from events.models import Community
 from talks.models import Material, Talk, TalkSpeaker
@@ -142,7 +142,6 @@ def detail_context(request, report) -> dict:
         "drawn_at": figures_module.drawn_at(figures),
         "chart": figures_module.chart(figures, labels),
         "canonical_url": site_url(report.get_absolute_url(), request),
-        "site_name": site_name(),
         "share_image_url": cover_url,
         "show_updated": updated,
     }

@@ -30,3 +30,9 @@ MEETUP_ANONYMOUS_CACHE_SECONDS = 0
 
 # Assertions read English; the Japanese default is tested where it matters by setting it back.
 LANGUAGE_CODE = "en"
+
+# Links are made from the request (or http://127.0.0.1:8000) unless a test sets a site URL, and
+# the client address is the peer's, whatever the developer's environment says.
+MEETUP_SITE_URL = ""
+MEETUP_SITE_NAME = "Meetup"
+MEETUP_TRUSTED_PROXIES = []

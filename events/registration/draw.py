@@ -315,9 +315,20 @@ def _enqueue_result_mails(ticket_type_id: int) -> None:
 
 @task
 def mail_draw_results(registration_ids: list[int]) -> int:
-    """Tell a batch of entrants their result; idempotent through `mailed_status`."""
-    from events.tasks import send_status_mail
+    """Tell a batch of entrants their result, once each (the outbox). Every result is
+    recorded first, so a mail server failure part-way loses none: the rows left unsent are
+    sent by the retry (`jobs.retry_unsent`)."""
+    from events.outbox import OutboxIncomplete
+    from events.tasks import record_current_status, send_status_mail
 
     for pk in registration_ids:
-        send_status_mail.call(pk)
+        record_current_status(pk)
+    failed = 0
+    for pk in registration_ids:
+        try:
+            send_status_mail.call(pk)
+        except OutboxIncomplete as exc:
+            failed += exc.failed
+    if failed:
+        raise OutboxIncomplete(failed)
     return len(registration_ids)

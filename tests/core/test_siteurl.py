@@ -161,3 +161,24 @@ def test_console_mail_prints_text_decoded():
     assert body in printed
     assert "Subject: 確認してください" in printed
     assert "base64" not in printed
+
+
+@pytest.mark.django_db
+def test_page_title_and_brand_use_the_site_name(site, client):
+    response = client.get(reverse("events:event_list"), HTTP_ACCEPT_LANGUAGE="en")
+    title = re.search(r"<title>(.*?)</title>", response.text).group(1)
+    assert title.endswith(" · Tokyo Tech Meetups")
+    assert "<span>Tokyo Tech Meetups</span>" in response.text
+
+
+@pytest.mark.django_db
+def test_allauth_mail_without_site_url_keeps_the_request_origin(
+    settings, client, django_capture_on_commit_callbacks
+):
+    settings.MEETUP_SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    user = UserFactory(email="taro@example.org")
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's mail is queued on commit
+        client.post(reverse("account_reset_password"), {"email": user.email}, **OTHER_HOST)
+    (message,) = mail.outbox
+    assert "http://localhost/accounts/password/reset/key/" in message.body

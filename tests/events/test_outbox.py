@@ -1,10 +1,13 @@
 """The outbox against a real SMTP server (aiosmtpd) started by the test."""
 
+import datetime as dt
 import socket
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 from events import outbox
 from events.models import Membership, OutboxMail
@@ -139,11 +142,6 @@ def test_status_mail_is_recorded_in_the_deciding_transaction(postgres):
 
 
 def test_retry_unsent_sends_what_a_failed_task_left(postgres, smtp_server):
-    import datetime as dt
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
     event = EventFactory()
     members = _members(event, 2)
     smtp_server.refuse = members[0].user.email
@@ -163,3 +161,21 @@ def test_retry_unsent_leaves_recent_rows_to_their_task(postgres):
 
     outbox.record("status:1:accepted", [("a@example.com", {})])
     assert retry_unsent() == 0
+
+
+def test_draw_result_mails_refused_part_way_lose_none(postgres, smtp_server):
+    from events.registration import draw
+    from events.jobs import retry_unsent
+
+    registrations = [RegistrationFactory(language="en") for _ in range(3)]
+    addresses = [r.user.email for r in registrations]
+    smtp_server.refuse = addresses[0]
+
+    with pytest.raises(outbox.OutboxIncomplete):
+        draw.mail_draw_results.call([r.pk for r in registrations])
+    first = list(smtp_server.delivered)
+    OutboxMail.objects.update(created_at=timezone.now() - dt.timedelta(minutes=3))
+    retry_unsent()
+
+    assert first == addresses[1:]
+    assert sorted(smtp_server.delivered) == sorted(addresses)
