@@ -63,6 +63,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[RegexValidator(r"^[A-Za-z0-9-]{1,39}\Z", _("Letters, digits and - only."))],
     )
+    profile_public = models.BooleanField(
+        _("show my public profile"),
+        default=True,
+        help_text=_(
+            "Your page at /users/<nickname>/ and your entry in the API. When off, both are gone."
+        ),
+    )
     calendar_token = models.CharField(
         _("private calendar token"), max_length=43, blank=True, db_index=True, editable=False
     )
@@ -102,7 +109,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.nickname
 
     def get_absolute_url(self):
-        return reverse("accounts:profile")
+        return reverse("user_profile", args=[self.nickname])
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for the avatar placeholder (uploaded avatars: issue 20)."""
+        words = self.name.replace("_", " ").replace("-", " ").split()
+        letters = "".join(word[0] for word in words[:2]) or self.nickname[:1]
+        return letters.upper()
 
 
 class ApiKey(models.Model):
