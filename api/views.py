@@ -2,8 +2,10 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .api import api
@@ -34,6 +36,27 @@ def not_found(request, rest=""):
 
 
 @require_GET
+def index(request):
+    """/api/v2/ itself: the endpoints, the schema and the docs page, as JSON."""
+    base = request.build_absolute_uri("/api/v2")
+    schema = api.get_openapi_schema(path_prefix="")
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "compatible_with": "connpass API v2",
+            "docs_url": request.build_absolute_uri(reverse("api_docs")),
+            "openapi_url": f"{base}/openapi.json",
+            "endpoints": [
+                {"path": f"{base}{path}", "summary": methods["get"].get("summary", "")}
+                for path, methods in schema["paths"].items()
+                if "get" in methods
+            ],
+        }
+    )
+
+
+@require_GET
 def docs(request):
     schema = api.get_openapi_schema(path_prefix="/api/v2")
     operations = []
@@ -59,5 +82,9 @@ def docs(request):
     return render(
         request,
         "api/docs.html",
-        {"operations": operations, "base_url": request.build_absolute_uri("/api/v2")},
+        {
+            "operations": operations,
+            "base_url": request.build_absolute_uri("/api/v2"),
+            "site_zone": settings.TIME_ZONE,
+        },
     )
