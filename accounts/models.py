@@ -63,11 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[RegexValidator(r"^[A-Za-z0-9-]{1,39}\Z", _("Letters, digits and - only."))],
     )
-    profile_public = models.BooleanField(
-        _("show my public profile"),
-        default=True,
+    profile_hidden = models.BooleanField(
+        _("hide my public profile"),
+        default=False,
         help_text=_(
-            "Your page at /users/<nickname>/ and your entry in the API. When off, both are gone."
+            "Removes your page at /users/<nickname>/ and your entry in the API. Organisers "
+            "still see your registrations."
         ),
     )
     calendar_token = models.CharField(

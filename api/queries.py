@@ -173,7 +173,7 @@ def search_events(
                     event=OuterRef("pk"),
                     status__in=PARTICIPANT_STATUSES,
                     show_in_list=True,
-                    user__in=_users_named(nickname).filter(profile_public=True),
+                    user__in=_users_named(nickname).filter(profile_hidden=False),
                 )
             )
         )
@@ -436,7 +436,7 @@ def public_users() -> QuerySet:
         pk__in=Talk.objects.filter(speakers__user=OuterRef(OuterRef("pk"))).values("event_id"),
     )
     return (
-        User.objects.filter(is_active=True, profile_public=True)
+        User.objects.filter(is_active=True, profile_hidden=False)
         .annotate(
             api_attended=_count_of(attended),
             api_organised=_count_of(organised),

@@ -238,7 +238,7 @@ def test_users_nickname_search_is_case_insensitive(api):
 
 def test_users_lists_only_visible_profiles(api):
     shown = UserFactory(nickname="shown")
-    UserFactory(nickname="hidden", profile_public=False)
+    UserFactory(nickname="hidden", profile_hidden=True)
 
     payload = api("/api/v2/users/", {"nickname": "shown,hidden"})
 
@@ -247,7 +247,7 @@ def test_users_lists_only_visible_profiles(api):
 
 
 def test_events_nickname_search_skips_hidden_profiles(api):
-    hidden = UserFactory(nickname="hidden", profile_public=False)
+    hidden = UserFactory(nickname="hidden", profile_hidden=True)
     RegistrationFactory(user=hidden)
 
     assert api("/api/v2/events/", {"nickname": "hidden"})["events"] == []
