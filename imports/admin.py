@@ -1,0 +1,69 @@
+"""Back office: organisers import their community's history from connpass, as a task, and
+watch its progress on a page that refreshes itself until the run ends."""
+
+from functools import partial
+
+from django.contrib import admin
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from events.admin_scope import OrganiserScopedAdmin
+
+from .models import ImportRun
+from .tasks import run_import
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(OrganiserScopedAdmin):
+    community_lookup = "community"
+    event_lookup = None
+    list_display = ["__str__", "status", "events_done", "events_total", "created_at"]
+    list_filter = ["status"]
+    fields = ["community", "subdomain", "base_url"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a run is a record; start a new one to import again
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        community = request.GET.get("community")
+        if community and community.isdigit():
+            initial["community"] = int(community)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        obj.started_by = request.user
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(partial(run_import.enqueue, obj.pk))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return redirect("admin:imports_importrun_progress", obj.pk)
+
+    def get_urls(self):
+        progress = self.admin_site.admin_view(self.progress_view)
+        return [
+            path("<int:pk>/progress/", progress, name="imports_importrun_progress"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:imports_importrun_progress", object_id)
+
+    def progress_view(self, request, pk):
+        run = get_object_or_404(self.get_queryset(request).select_related("community"), pk=pk)
+        return TemplateResponse(
+            request,
+            "admin/imports/progress.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Import from connpass"),
+                "opts": self.opts,
+                "run": run,
+            },
+        )
