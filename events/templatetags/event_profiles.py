@@ -32,19 +32,10 @@ def profile_events(context, person):
     upcoming = [event for event in events if event.ends_at > now][::-1][:LIMIT]
     attended = [event for event in events if event.ends_at <= now][:LIMIT]
     sections = [
-        {
-            "key": "upcoming",
-            "title": _("Will attend"),
-            "events": upcoming,
-            "empty": _("No upcoming events on a participant list."),
-        },
-        {
-            "key": "attended",
-            "title": _("Attended"),
-            "events": attended,
-            "empty": _("No past events on a participant list."),
-        },
+        {"key": "upcoming", "title": _("Will attend"), "events": upcoming},
+        {"key": "attended", "title": _("Attended"), "events": attended},
     ]
+    sections = [section for section in sections if section["events"]]
     return render_to_string(
         "events/profile/events.html", {"sections": sections}, request=context.get("request")
     )

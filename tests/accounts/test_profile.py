@@ -143,3 +143,21 @@ def test_profile_query_count_constant(client, django_assert_num_queries, n):
     # session-less page: user, events, talks, organised, joined
     with django_assert_num_queries(5):
         _page(client, "hanako")
+
+
+def test_profile_without_events_says_so_once(client):
+    UserFactory(nickname="hanako")
+
+    html = _page(client, "hanako").text
+
+    assert html.count("No events on a participant list yet.") == 1
+    assert "Will attend" not in html
+
+
+def test_profile_settings_link_to_the_public_page(client):
+    user = UserFactory(nickname="hanako")
+    client.force_login(user)
+
+    html = client.get(reverse("accounts:profile"), **EN).text
+
+    assert '<a href="/users/hanako/">Your public profile</a>' in html

@@ -44,3 +44,12 @@ def test_upcoming_imported_event_takes_no_applications(client):
 
     assert "This event was imported: applications are closed here." in html
     assert f'action="/events/{event.pk}/apply/"' not in html
+
+
+def test_imported_event_says_the_participant_list_stayed_at_the_source(client):
+    event = _imported(starts_at=timezone.now() - dt.timedelta(days=400))
+
+    html = client.get(event.get_absolute_url(), **EN).text
+
+    assert "The participant list stays on the original site" in html
+    assert "Be the first to apply!" not in html

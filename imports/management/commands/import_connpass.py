@@ -26,7 +26,11 @@ class BarProgress(importer.Progress):
 
     def event_imported(self, event, talks):
         self.bars.advance(self.events)
-        self.bars.console.log(f"{event.starts_at:%Y-%m-%d} {event.title} ({talks} talks)")
+        self.bars.console.print(
+            f"{event.starts_at:%Y-%m-%d} {event.title} ({talks} talks)",
+            markup=False,
+            highlight=False,
+        )
 
 
 class Command(BaseCommand):
