@@ -3,8 +3,9 @@ watch its progress on a page that refreshes itself until the run ends."""
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -23,6 +24,16 @@ class ImportRunAdmin(OrganiserScopedAdmin):
     list_display = ["__str__", "status", "events_done", "events_total", "created_at"]
     list_filter = ["status"]
     fields = ["community", "subdomain", "base_url"]
+    formfield_overrides = {models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            "show_save_and_view": False,
+        }
+        return super().add_view(request, form_url, extra_context)
 
     def has_change_permission(self, request, obj=None):
         return False  # a run is a record; start a new one to import again

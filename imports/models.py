@@ -43,8 +43,8 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("connpass import")
-        verbose_name_plural = _("connpass imports")
+        verbose_name = _("import from connpass")
+        verbose_name_plural = _("imports from connpass")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):

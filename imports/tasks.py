@@ -44,6 +44,14 @@ def run_import(run_id: int) -> None:
         )
     except ImportFailure as exc:
         status, message = ImportRun.Status.FAILED, str(exc)
+    except Exception:
+        # A bug, or the database gone: the run must not look as if it were still running.
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.FAILED,
+            message="Unexpected error; see the worker's log. What was imported is kept.",
+            finished_at=timezone.now(),
+        )
+        raise
     else:
         status = ImportRun.Status.DONE
         message = (

@@ -102,3 +102,20 @@ def test_other_organisers_runs_are_404(client, organiser):
     run = ImportRun.objects.create(community=CommunityFactory(), subdomain="x")
 
     assert client.get(f"/admin/imports/importrun/{run.pk}/progress/").status_code == 404
+
+
+def test_unexpected_error_marks_the_run_failed(monkeypatch, settings):
+    from imports import tasks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(tasks, "import_group", broken)
+    run = ImportRun.objects.create(community=CommunityFactory(), subdomain="x")
+
+    with pytest.raises(RuntimeError):
+        tasks.run_import.call(run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.finished_at is not None) == ("failed", True)
+    assert run.message.startswith("Unexpected error")
