@@ -55,14 +55,18 @@ def import_group(
     subdomain: str,
     *,
     community: Community | None = None,
+    owner=None,
     progress: Progress | None = None,
 ) -> tuple[Community, Summary]:
     """Import the group `subdomain` into `community` (by default the one with that slug,
-    created from the group's data when missing)."""
+    created from the group's data when missing). New events are owned by `owner`, by default
+    the community's first organiser (connpass clients expect every event to have an owner)."""
     progress = progress or Progress()
     group = _group(client, subdomain)
     if community is None:
         community = _community_for(group, subdomain)
+    if owner is None:
+        owner = community.organisers.order_by("pk").first()
     source = urlsplit(client.base_url).netloc
     summary = Summary()
     start, total = 1, None
@@ -79,7 +83,9 @@ def import_group(
             break
         for data in events:
             presentations = _presentations(client, _int(data.get("id"), "id"))
-            event, created, talks, links = _save_event(community, source, data, presentations)
+            event, created, talks, links = _save_event(
+                community, source, data, presentations, owner
+            )
             summary.created += created
             summary.updated += not created
             summary.talks += talks
@@ -125,7 +131,7 @@ def _presentations(client, event_id):
 # -- Writing one event, atomically.
 
 
-def _save_event(community, source, data, presentations):
+def _save_event(community, source, data, presentations, owner):
     import_id = _int(data.get("id"), "id")
     starts = _datetime(data.get("started_at"), "started_at")
     ends = _datetime(data.get("ended_at"), "ended_at", default=starts)
@@ -164,6 +170,7 @@ def _save_event(community, source, data, presentations):
         if created:
             event = Event(
                 community=community,
+                owner=owner,
                 import_source=source,
                 import_id=import_id,
                 published_at=now,

@@ -27,7 +27,7 @@ class RunProgress(Progress):
 
 @task
 def run_import(run_id: int) -> None:
-    run = ImportRun.objects.select_related("community").get(pk=run_id)
+    run = ImportRun.objects.select_related("community", "started_by").get(pk=run_id)
     if run.is_finished:
         return
     ImportRun.objects.filter(pk=run_id).update(
@@ -40,7 +40,11 @@ def run_import(run_id: int) -> None:
     )
     try:
         _community, summary = import_group(
-            client, run.subdomain, community=run.community, progress=RunProgress(run_id)
+            client,
+            run.subdomain,
+            community=run.community,
+            owner=run.started_by,
+            progress=RunProgress(run_id),
         )
     except ImportFailure as exc:
         status, message = ImportRun.Status.FAILED, str(exc)

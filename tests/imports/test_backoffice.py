@@ -40,6 +40,7 @@ def test_organiser_imports_from_the_back_office(
     assert (run.status, run.events_total, run.events_done, run.talks_done) == ("done", 2, 2, 2)
     assert run.message == "2 events created, 0 updated, 2 talks, 1 blog posts."
     assert (run.started_by, community.events.count()) == (organiser, 2)
+    assert set(community.events.values_list("owner", flat=True)) == {organiser.pk}
     page = client.get(response["Location"], **EN).text
     assert '<progress id="import-progress" max="100" value="100">' in page
     assert 'http-equiv="refresh"' not in page

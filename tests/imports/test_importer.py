@@ -13,7 +13,7 @@ from events.models import Community, Event
 from imports.client import ConnpassClient, ImportFailure
 from imports.importer import import_group
 from talks.models import Material, Talk
-from tests.factories import CommunityFactory, EventFactory
+from tests.factories import CommunityFactory, EventFactory, UserFactory
 
 from .conftest import GROUP, KEY, event, page
 
@@ -101,6 +101,15 @@ def test_import_again_updates_and_never_duplicates(connpass, docker_tokyo):
     assert Talk.objects.count() == 2
     assert Material.objects.count() == 1
     assert community.events.get(import_id=101).title == "Docker Meetup Tokyo #23"
+
+
+def test_import_owner_is_the_first_organiser_of_the_community(connpass, docker_tokyo):
+    first, second = UserFactory(), UserFactory()
+    target = CommunityFactory(slug="mine", organisers=[first, second])
+
+    import_group(connpass, "docker-tokyo", community=target)
+
+    assert set(target.events.values_list("owner", flat=True)) == {first.pk}
 
 
 def test_import_into_another_community_keeps_taken_numbers_free(connpass, docker_tokyo):
