@@ -149,6 +149,7 @@ class Participant(NamedTuple):
     pk: int
     status: str
     name: str
+    profile: str  # "" when the person hid their public profile
 
 
 def _participants(event) -> list[Participant]:
@@ -163,9 +164,14 @@ def _participants(event) -> list[Participant]:
             user__isnull=False,
         )
         .order_by("status", "waitlist_rank", "applied_at", "pk")
-        .values_list("pk", "status", "user__display_name", "user__nickname")
+        .values_list("pk", "status", "user__display_name", "user__nickname", "user__profile_hidden")
     )
-    return [Participant(pk, status, display or nickname) for pk, status, display, nickname in rows]
+    # Nicknames are URL-safe: one reverse() for the page, not one per person.
+    profiles = reverse("user_profile", args=["-"]).removesuffix("-/")
+    return [
+        Participant(pk, status, display or nickname, "" if hidden else f"{profiles}{nickname}/")
+        for pk, status, display, nickname, hidden in rows
+    ]
 
 
 def event_detail(request, event_id):
@@ -173,7 +179,7 @@ def event_detail(request, event_id):
     context = status_context(request, event)
     context["participants"] = _participants(event)
     context["participant_groups"] = [
-        (S(status).label, [p.name for p in group])
+        (S(status).label, list(group))
         for status, group in groupby(context["participants"], key=attrgetter("status"))
     ]
     context["totals"] = {

@@ -161,3 +161,21 @@ def test_profile_settings_link_to_the_public_page(client):
     html = client.get(reverse("accounts:profile"), **EN).text
 
     assert '<a href="/users/hanako/">Your public profile</a>' in html
+
+
+def test_participant_list_links_visible_profiles_only(client):
+    event = EventFactory()
+    RegistrationFactory(
+        user__nickname="shown", user__display_name="Shown", ticket_type__event=event
+    )
+    RegistrationFactory(
+        user__nickname="hidden",
+        user__display_name="Hidden",
+        user__profile_hidden=True,
+        ticket_type__event=event,
+    )
+
+    html = client.get(event.get_absolute_url(), **EN).text
+
+    assert '<li><a href="/users/shown/">Shown</a></li>' in html
+    assert "<li>Hidden</li>" in html
