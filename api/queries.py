@@ -246,8 +246,10 @@ def application_status(event, now=None) -> str:
     """Extension: the registration window (earliest opening to latest closing ticket type)."""
     now = now or timezone.now()
     opens, closes = event.api_opens, event.api_closes
-    if event.status == Event.Status.CANCELLED or event.imported_at is not None:
+    if event.status == Event.Status.CANCELLED or now >= event.ends_at:
         return "close"
+    if opens is None and event.imported_at is not None:
+        return "close"  # imported: applications were taken at the source
     if opens is None or now < opens:
         return "preopen"
     if closes is not None and now < closes:

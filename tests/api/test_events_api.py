@@ -373,3 +373,27 @@ def test_events_query_count_constant(api, django_assert_num_queries, n):
         payload = api("/api/v2/events/", {"count": 100})
 
     assert payload["results_returned"] == n
+
+
+def test_events_imported_event_keeps_source_figures_and_takes_no_applications(api):
+    EventFactory(
+        imported_at=timezone.now(),
+        import_source="connpass.com",
+        import_id=1,
+        imported_limit=95,
+        imported_accepted=95,
+        imported_waiting=187,
+    )
+
+    data = api("/api/v2/events/")["events"][0]
+
+    assert (data["limit"], data["accepted"], data["waiting"]) == (95, 95, 187)
+    assert (data["open_status"], data["application_status"]) == ("preopen", "close")
+
+
+def test_events_application_window_closes_when_the_event_ends(api):
+    past = EventFactory(starts_at=timezone.now() - dt.timedelta(days=3))
+
+    data = api("/api/v2/events/", {"event_id": past.pk})["events"][0]
+
+    assert (data["open_status"], data["application_status"]) == ("close", "close")
