@@ -6,6 +6,7 @@ other failure turned into `ImportFailure` with a message a person can act on.
 """
 
 import email.utils
+import http.client
 import json
 import time
 import urllib.error
@@ -46,12 +47,17 @@ class ConnpassClient:
             self._pace()
             try:
                 status, headers, body = self._fetch(url)
-            except TimeoutError:
+            except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
                 failures += 1
                 if failures > self.retries:
+                    reason = (
+                        f"did not answer within {self.timeout:g} s"
+                        if isinstance(exc, TimeoutError)
+                        else f"broke the connection ({type(exc).__name__})"
+                    )
                     raise ImportFailure(
-                        f"{url} did not answer within {self.timeout:g} s, "
-                        f"{failures} times. Try again later; what was imported is kept."
+                        f"{url} {reason}, {failures} times. Try again later; what was "
+                        "imported is kept."
                     ) from None
                 self.sleep(self.interval * 2**failures)
                 continue
@@ -114,7 +120,7 @@ class ConnpassClient:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.headers, exc.read()
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
+            if isinstance(exc.reason, TimeoutError | ConnectionResetError):
                 raise exc.reason from None
             raise OSError(str(exc.reason)) from None
 

@@ -82,6 +82,8 @@ def import_group(
         if not events:
             break
         for data in events:
+            if not isinstance(data, dict):
+                raise ImportFailure("Malformed response: an event is not a JSON object.")
             presentations = _presentations(client, _int(data.get("id"), "id"))
             event, created, talks, links = _save_event(
                 community, source, data, presentations, owner

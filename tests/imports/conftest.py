@@ -132,6 +132,9 @@ def connpass_server(recorded):
             if status == "slow":
                 time.sleep(body)
                 status, headers, body = 200, {}, b"{}"
+            if status == "drop":  # close the connection without an answer
+                self.close_connection = True
+                return
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -266,3 +266,24 @@ def test_command_without_key_fails(settings):
 
     with pytest.raises(CommandError, match="An API key is needed"):
         call_command("import_connpass", "--group=docker-tokyo", verbosity=0)
+
+
+def test_broken_connections_are_retried_then_reported(connpass_server, recorded):
+    recorded.add("/groups/", ("drop", {}, b""))
+    sleeps = []
+    client = ConnpassClient(
+        base_url=connpass_server, api_key=KEY, interval=0.5, retries=2, sleep=sleeps.append
+    )
+
+    with pytest.raises(ImportFailure, match=r"broke the connection .*, 3 times"):
+        import_group(client, "docker-tokyo")
+    backoff = [pause for pause in sleeps if pause >= 1]  # (the others pace the requests)
+    assert backoff == [1.0, 2.0]  # interval × 2, then × 4
+
+
+def test_an_event_that_is_not_an_object_stops_clearly(connpass, recorded):
+    recorded.json("/groups/", page("groups", [GROUP]))
+    recorded.json("/events/?start=1", page("events", ["oops"]))
+
+    with pytest.raises(ImportFailure, match="an event is not a JSON object"):
+        import_group(connpass, "docker-tokyo")
