@@ -59,15 +59,16 @@ class ImportRunAdmin(OrganiserScopedAdmin):
     def get_urls(self):
         progress = self.admin_site.admin_view(self.progress_view)
         return [
-            path("<int:pk>/progress/", progress, name="imports_importrun_progress"),
+            path("<int:run_id>/progress/", progress, name="imports_importrun_progress"),
             *super().get_urls(),
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return redirect("admin:imports_importrun_progress", object_id)
+        run = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return redirect("admin:imports_importrun_progress", run.pk)
 
-    def progress_view(self, request, pk):
-        run = get_object_or_404(self.get_queryset(request).select_related("community"), pk=pk)
+    def progress_view(self, request, run_id):
+        run = get_object_or_404(self.get_queryset(request).select_related("community"), pk=run_id)
         return TemplateResponse(
             request,
             "admin/imports/progress.html",

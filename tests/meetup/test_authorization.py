@@ -22,6 +22,7 @@ from api import keys
 from events import checkin_tokens
 from events.models import Membership, Registration
 from events.tasks import unsubscribe_token
+from imports.models import ImportRun
 from talks.models import Material
 from tests.factories import (
     CommunityFactory,
@@ -175,7 +176,7 @@ EXPECTED = {
     "api/v2/users/<nickname>/attended_events": API_WITHOUT_KEY,
     "api/v2/users/<nickname>/presenter_events/": API_WITHOUT_KEY,
     "api/v2/users/<nickname>/presenter_events": API_WITHOUT_KEY,
-    "api/v2/": every(404),
+    "api/v2/": PUBLIC,  # the API's JSON index
     "api/^(?P<rest>.*)$": every(404),
     # the back office's own pages
     "admin/events/event/<int:event_id>/dashboard/": BACK_OFFICE,
@@ -191,6 +192,16 @@ EXPECTED = {
         "superuser": 302,
     },
     "admin/reports/report/add/": {**BACK_OFFICE, "other_organiser": 200},
+    # imports from connpass: start one (into a community one organises), watch its progress
+    "admin/imports/importrun/add/": {**BACK_OFFICE, "other_organiser": 200},
+    "admin/imports/importrun/<path:object_id>/change/": {
+        **BACK_OFFICE,
+        "organiser": 302,
+        "superuser": 302,
+    },
+    "admin/imports/importrun/<int:run_id>/progress/": BACK_OFFICE,
+    # public profiles
+    "users/<str:nickname>/": PUBLIC,
 }
 
 
@@ -219,6 +230,7 @@ def world():
     talk = TalkFactory(event=event, speakers=[speaker])
     ReportFactory(event=event)
     api_key, _ = keys.create_key(attendee, "laptop")
+    import_run = ImportRun.objects.create(community=community, subdomain="docker-tokyo")
     users = {
         "anonymous": None,
         "attendee": attendee,
@@ -238,6 +250,8 @@ def world():
         "code": "en",
         "action": "join",
         "nickname": attendee.nickname,
+        "run_id": import_run.pk,
+        "object_id": import_run.pk,
         "key": "not-a-real-key",
         "uidb36": "1",
         "rest": "v1/event/",
