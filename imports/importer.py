@@ -67,7 +67,7 @@ def import_group(
         community = _community_for(group, subdomain)
     if owner is None:
         owner = community.organisers.order_by("pk").first()
-    source = urlsplit(client.base_url).netloc
+    base = urlsplit(client.base_url)
     summary = Summary()
     start, total = 1, None
     while total is None or start <= total:
@@ -85,9 +85,7 @@ def import_group(
             if not isinstance(data, dict):
                 raise ImportFailure("Malformed response: an event is not a JSON object.")
             presentations = _presentations(client, _int(data.get("id"), "id"))
-            event, created, talks, links = _save_event(
-                community, source, data, presentations, owner
-            )
+            event, created, talks, links = _save_event(community, base, data, presentations, owner)
             summary.created += created
             summary.updated += not created
             summary.talks += talks
@@ -133,7 +131,8 @@ def _presentations(client, event_id):
 # -- Writing one event, atomically.
 
 
-def _save_event(community, source, data, presentations, owner):
+def _save_event(community, base, data, presentations, owner):
+    source = base.netloc
     import_id = _int(data.get("id"), "id")
     starts = _datetime(data.get("started_at"), "started_at")
     ends = _datetime(data.get("ended_at"), "ended_at", default=starts)
@@ -181,7 +180,7 @@ def _save_event(community, source, data, presentations, owner):
             setattr(event, name, value)
         event.number = _free_number(community, event, title)
         event.save()
-        talks, links = _save_presentations(event, presentations, source)
+        talks, links = _save_presentations(event, presentations, base)
     return event, created, talks, links
 
 
@@ -195,7 +194,7 @@ def _free_number(community, event, title):
     return None if taken.exists() else number
 
 
-def _save_presentations(event, presentations, source):
+def _save_presentations(event, presentations, base):
     """Slides and videos become talks (one per title and presenter); blog posts, materials."""
     talks: dict[str, dict] = {}
     links = 0
@@ -235,15 +234,16 @@ def _save_presentations(event, presentations, source):
             },
         )
         if values["nickname"]:
-            speaker = _speaker(values["nickname"], source)
+            speaker = _speaker(values["nickname"], base)
             TalkSpeaker.objects.get_or_create(talk=talk, speaker=speaker)
     return len(talks), links
 
 
-def _speaker(nickname, source):
-    """The presenter as a speaker (no account here), linked to their profile at the source."""
-    path = "user" if source.endswith("connpass.com") else "users"
-    profile = _url(f"https://{source}/{path}/{nickname}/", 300)
+def _speaker(nickname, base):
+    """The presenter as a speaker (no account here), linked to their profile at the source:
+    connpass.com/user/<nickname>/, or /users/<nickname>/ on a Meetup."""
+    path = "user" if base.netloc.endswith("connpass.com") else "users"
+    profile = _url(f"{base.scheme}://{base.netloc}/{path}/{nickname}/", 300)
     speaker = Speaker.objects.filter(name=nickname, profile_url=profile, user=None).first()
     return speaker or Speaker.objects.create(name=nickname, profile_url=profile)
 

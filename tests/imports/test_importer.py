@@ -66,7 +66,7 @@ def test_import_creates_the_community_events_and_talks(connpass, docker_tokyo):
     speaker = talks[0].speakers.get()
     assert (speaker.name, speaker.profile_url, speaker.user) == (
         "speaker1",
-        f"https://{connpass.base_url.split('/')[2]}/users/speaker1/",
+        connpass.base_url.removesuffix("/api/v2") + "/users/speaker1/",
         None,
     )
     blog = Material.objects.get(event=second)
