@@ -62,7 +62,14 @@ class SignupForm(NoColonLabels, AllauthSignupForm):
 class ProfileForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "bio", "website_url", "x_username", "github_username"]
+        fields = [
+            "display_name",
+            "bio",
+            "website_url",
+            "x_username",
+            "github_username",
+            "profile_hidden",
+        ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def clean_display_name(self):

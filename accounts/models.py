@@ -64,6 +64,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[RegexValidator(r"^[A-Za-z0-9-]{1,39}\Z", _("Letters, digits and - only."))],
     )
+    profile_hidden = models.BooleanField(
+        _("hide my public profile"),
+        default=False,
+        help_text=_(
+            "Removes your public profile page and your entry in the API. Organisers still "
+            "see your registrations."
+        ),
+    )
     calendar_token = models.CharField(
         _("private calendar token"), max_length=43, blank=True, db_index=True, editable=False
     )
@@ -105,7 +113,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.nickname
 
     def get_absolute_url(self):
-        return reverse("accounts:profile")
+        return reverse("user_profile", args=[self.nickname])
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for the avatar placeholder (uploaded avatars: issue 20)."""
+        words = self.name.replace("_", " ").replace("-", " ").split()
+        letters = "".join(word[0] for word in words[:2]) or self.nickname[:1]
+        return letters.upper()
 
     def _get_session_auth_hash(self, secret=None):
         """Django's hash of the password, with the session stamp: sessions end when either

@@ -1,14 +1,15 @@
 """Query parameters as connpass API v2 takes them, and their validation.
 
 Every list parameter takes repeated keys (``?ym=202601&ym=202602``) and comma-separated
-values (``?ym=202601,202602``). A value that cannot be used is a 400 naming the parameter;
-``count`` above 100 is clamped to 100 as connpass does, and an unknown ``order`` falls back to
-the default.
+values (``?ym=202601,202602``). A value that cannot be used is a 400 naming the parameter
+(``order`` too: only 1, 2 and 3); ``count`` above 100 is clamped to 100 as connpass does.
+Parameters the API does not know (``format=json`` from v1-era clients) are ignored, as connpass
+ignores them.
 """
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field
 from pydantic_core import core_schema
 
 MAX_VALUES = 100  # values per list parameter
@@ -64,15 +65,6 @@ def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def _order(value):
-    """1 updated (default), 2 start date, 3 newest; anything else falls back to 1."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return number if number in (1, 2, 3) else 1
-
-
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00]+$")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A day that the pattern admits but the calendar lacks (20260230) matches no event.
@@ -101,12 +93,7 @@ Texts = many(Text, "Texts")
 Months = many(Month, "Months")
 Days = many(Day, "Days")
 Prefectures = many(PrefectureValue, "Prefectures")
-Order = Annotated[
-    int,
-    BeforeValidator(_order),
-    # Documented as it behaves: any value is taken, only 1, 2 and 3 change the order.
-    WithJsonSchema({"anyOf": [{"type": "integer", "enum": [1, 2, 3]}, {"type": "string"}]}),
-]
+Order = Annotated[int, Field(ge=1, le=3)]
 Start = Annotated[int, Field(ge=1, le=MAX_START)]
 Count = Annotated[int, Field(ge=1)]
 
@@ -114,9 +101,3 @@ Count = Annotated[int, Field(ge=1)]
 def page_bounds(start: int, count: int) -> tuple[int, int]:
     """(offset, limit) for a 1-based start and a count clamped to 100."""
     return start - 1, min(count, MAX_COUNT)
-
-
-def reject_unknown(request, allowed: set[str]) -> None:
-    for name in request.GET:
-        if name not in allowed:
-            raise ParameterError(name, f"Unknown parameter '{name}'.")

@@ -6,11 +6,9 @@ addresses, and participants only where they chose to appear on the participant l
 
 import datetime as dt
 import operator
-import zoneinfo
 from functools import reduce
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DateTimeField,
@@ -28,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -86,31 +85,44 @@ def _any(lookups):
     return reduce(operator.or_, lookups)
 
 
+def named(queryset, nicknames):
+    """Nicknames match case-insensitively, as everywhere in the API."""
+    return queryset.filter(_any(Q(nickname__iexact=n) for n in nicknames))
+
+
 def _users_named(nicknames):
-    return User.objects.filter(_any(Q(nickname__iexact=n) for n in nicknames), is_active=True)
+    return named(User.objects.filter(is_active=True), nicknames)
 
 
-def _local_range(start: dt.date, end: dt.date):
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
-    )
-
-
-def _month_range(ym: str):
+def _month_range(ym: str) -> tuple[dt.date, dt.date]:
     year, month = int(ym[:4]), int(ym[4:6])
-    first = dt.date(year, month, 1)
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return _local_range(first, following)
+    return dt.date(year, month, 1), dt.date(year + month // 12, month % 12 + 1, 1)
 
 
-def _day_range(ymd: str):
+def _day_range(ymd: str) -> tuple[dt.date, dt.date] | None:
     try:
         day = dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:8]))
     except ValueError:  # 20260230: no such day, so no events
-        return _local_range(dt.date(2000, 1, 1), dt.date(2000, 1, 1))
-    return _local_range(day, day + dt.timedelta(days=1))
+        return None
+    return day, day + dt.timedelta(days=1)
+
+
+def _local_dates_q(ranges) -> Q:
+    """Events starting on these dates in their own time zone, the zone started_at is written in.
+
+    One range per zone in use (a handful): each stays an index range scan on starts_at.
+    """
+    zones = Event.objects.order_by().values_list("timezone", flat=True).distinct()
+    q = Q(pk__in=[])
+    for name in zones:
+        tz = Event(timezone=name).tzinfo
+        for first, following in ranges:
+            q |= Q(
+                timezone=name,
+                starts_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+                starts_at__lt=dt.datetime.combine(following, dt.time.min, tzinfo=tz),
+            )
+    return q
 
 
 def _keyword_q(word: str) -> Q:
@@ -150,9 +162,10 @@ def search_events(
         qs = qs.filter(_keyword_q(word))
     if keyword_or:
         qs = qs.filter(_any(_keyword_q(word) for word in keyword_or))
-    dates = [_month_range(v) for v in ym or []] + [_day_range(v) for v in ymd or []]
-    if dates:
-        qs = qs.filter(_any(Q(starts_at__gte=a, starts_at__lt=b) for a, b in dates))
+    if ym or ymd:
+        days = (_day_range(v) for v in ymd or [])
+        ranges = [_month_range(v) for v in ym or []] + [r for r in days if r]
+        qs = qs.filter(_local_dates_q(ranges))
     if nickname:
         qs = qs.filter(
             Exists(
@@ -160,7 +173,7 @@ def search_events(
                     event=OuterRef("pk"),
                     status__in=PARTICIPANT_STATUSES,
                     show_in_list=True,
-                    user__in=_users_named(nickname),
+                    user__in=_users_named(nickname).filter(profile_hidden=False),
                 )
             )
         )
@@ -212,13 +225,31 @@ def _local(value: dt.datetime, tz) -> dt.datetime:
     return value.astimezone(tz).replace(microsecond=0)
 
 
+def _site_local(value: dt.datetime) -> dt.datetime:
+    """Times not tied to an event (users') in the site's zone, Asia/Tokyo unless configured."""
+    return _local(value, timezone.get_default_timezone())
+
+
 def open_status(event, now=None) -> str:
+    """As connpass defines it: by the event's time, not by its registration window."""
     now = now or timezone.now()
     if event.status == Event.Status.CANCELLED:
         return "cancelled"
-    if now >= event.ends_at:
-        return "close"
+    if now < event.starts_at:
+        return "preopen"
+    if now < event.ends_at:
+        return "open"
+    return "close"
+
+
+def application_status(event, now=None) -> str:
+    """Extension: the registration window (earliest opening to latest closing ticket type)."""
+    now = now or timezone.now()
     opens, closes = event.api_opens, event.api_closes
+    if event.status == Event.Status.CANCELLED or now >= event.ends_at:
+        return "close"
+    if opens is None and event.imported_at is not None:
+        return "close"  # imported: applications were taken at the source
     if opens is None or now < opens:
         return "preopen"
     if closes is not None and now < closes:
@@ -226,8 +257,13 @@ def open_status(event, now=None) -> str:
     return "close"
 
 
-def _decimal(value) -> str:
-    return "" if value is None else format(value, "f")
+def _decimal(value) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _figure(imported, live):
+    """An imported event keeps its historical figure until it has registrations here."""
+    return imported if imported is not None and not live else live
 
 
 def event_data(event, urls: Urls, now=None) -> dict:
@@ -244,7 +280,7 @@ def event_data(event, urls: Urls, now=None) -> dict:
         "hash_tag": event.hashtag.lstrip("#"),
         "started_at": _local(event.starts_at, tz),
         "ended_at": _local(event.ends_at, tz),
-        "limit": event.api_limit,
+        "limit": _figure(event.imported_limit, event.api_limit),
         "event_type": "participation",
         "open_status": open_status(event, now),
         "group": {
@@ -253,16 +289,21 @@ def event_data(event, urls: Urls, now=None) -> dict:
             "title": community.name,
             "url": urls.community(community),
         },
-        "address": event.address,
-        "place": event.venue_name or ("Online" if event.online_url else ""),
+        "address": event.address or None,
+        "place": event.venue_name or ("Online" if event.online_url else None),
         "lat": _decimal(event.latitude),
         "lon": _decimal(event.longitude),
-        "owner_id": owner.pk if owner else 0,
-        "owner_nickname": owner.nickname if owner else "",
-        "owner_display_name": owner.name if owner else "",
-        "accepted": event.api_accepted,
-        "waiting": event.api_waiting,
+        "owner_id": owner.pk if owner else None,
+        "owner_nickname": owner.nickname if owner else None,
+        "owner_display_name": owner.name if owner else None,
+        "accepted": _figure(event.imported_accepted, event.api_accepted),
+        "waiting": _figure(event.imported_waiting, event.api_waiting),
         "updated_at": _local(event.updated_at, tz),
+        # Extensions (not in connpass): the zone of the times above and the registration window.
+        "timezone": event.timezone,
+        "application_status": application_status(event, now),
+        "application_opens_at": event.api_opens and _local(event.api_opens, tz),
+        "application_closes_at": event.api_closes and _local(event.api_closes, tz),
     }
 
 
@@ -286,6 +327,11 @@ def _presenter(talk):
 
 
 def event_presentations(event) -> list[dict]:
+    """connpass requires ``user`` (who posted it): the submitter, else the speaker when a member,
+    else the event's owner who entered it; null only when none of them has an account here.
+    ``created_at`` is written in the event's time zone."""
+    tz = event.tzinfo
+    owner = _user_ref(event.owner)
     speakers = Prefetch(
         "talk_speakers", queryset=TalkSpeaker.objects.select_related("speaker__user")
     )
@@ -297,12 +343,12 @@ def event_presentations(event) -> list[dict]:
             if url:
                 items.append(
                     {
-                        "user": presenter,
+                        "user": presenter or owner,
                         "url": url,
                         "name": talk.title,
                         "presenter": presenter,
                         "presentation_type": kind,
-                        "created_at": talk.created_at.replace(microsecond=0),
+                        "created_at": _local(talk.created_at, tz),
                     }
                 )
     materials = (
@@ -312,14 +358,15 @@ def event_presentations(event) -> list[dict]:
         .order_by("created_at", "pk")
     )
     for material in materials:
+        presenter = _presenter(material.talk) if material.talk else None
         items.append(
             {
-                "user": _user_ref(material.submitted_by),
+                "user": _user_ref(material.submitted_by) or presenter or owner,
                 "url": material.url,
                 "name": material.title,
-                "presenter": _presenter(material.talk) if material.talk else None,
+                "presenter": presenter,
                 "presentation_type": MATERIAL_TYPES.get(material.kind, "blog"),
-                "created_at": (material.approved_at or material.created_at).replace(microsecond=0),
+                "created_at": _local(material.approved_at or material.created_at, tz),
             }
         )
     return items
@@ -353,7 +400,7 @@ def group_data(community, urls: Urls) -> dict:
         "website_url": website,
         "website_name": urlsplit(website).hostname or "" if website else "",
         "twitter_username": community.x_username,
-        "facebook_url": "",
+        "facebook_url": None,  # not recorded here: unknown
         "member_users_count": community.api_members,
     }
 
@@ -391,7 +438,7 @@ def public_users() -> QuerySet:
         pk__in=Talk.objects.filter(speakers__user=OuterRef(OuterRef("pk"))).values("event_id"),
     )
     return (
-        User.objects.filter(is_active=True)
+        User.objects.filter(is_active=True, profile_hidden=False)
         .annotate(
             api_attended=_count_of(attended),
             api_organised=_count_of(organised),
@@ -407,9 +454,9 @@ def user_data(user, urls: Urls) -> dict:
         "nickname": user.nickname,
         "display_name": user.name,
         "description": user.bio,
-        "url": user.website_url,
+        "url": urls.absolute(reverse("user_profile", args=[user.nickname])),
         "image_url": urls.default_image,
-        "created_at": user.date_joined.replace(microsecond=0),
+        "created_at": _site_local(user.date_joined),
         "attended_event_count": user.api_attended,
         "organize_event_count": user.api_organised,
         "presenter_event_count": user.api_presented,

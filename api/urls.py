@@ -11,6 +11,7 @@ for _pattern in _patterns:
 
 urlpatterns = [
     path("v2/docs/", views.docs, name="api_docs"),
+    path("v2/", views.index, name="api_index"),
     path("v2/", (_patterns, _app, _namespace)),
     re_path(r"^(?P<rest>.*)$", views.not_found, name="api_not_found"),
 ]

@@ -2,8 +2,10 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.siteurl import site_url
@@ -36,6 +38,27 @@ def not_found(request, rest=""):
 
 
 @require_GET
+def index(request):
+    """/api/v2/ itself: the endpoints, the schema and the docs page, as JSON."""
+    base = request.build_absolute_uri("/api/v2")
+    schema = api.get_openapi_schema(path_prefix="")
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "compatible_with": "connpass API v2",
+            "docs_url": request.build_absolute_uri(reverse("api_docs")),
+            "openapi_url": f"{base}/openapi.json",
+            "endpoints": [
+                {"path": f"{base}{path}", "summary": methods["get"].get("summary", "")}
+                for path, methods in schema["paths"].items()
+                if "get" in methods
+            ],
+        }
+    )
+
+
+@require_GET
 def docs(request):
     schema = api.get_openapi_schema(path_prefix="/api/v2")
     operations = []
@@ -61,5 +84,9 @@ def docs(request):
     return render(
         request,
         "api/docs.html",
-        {"operations": operations, "base_url": site_url("/api/v2", request)},
+        {
+            "operations": operations,
+            "base_url": site_url("/api/v2", request),
+            "site_zone": settings.TIME_ZONE,
+        },
     )

@@ -174,6 +174,23 @@ class Event(StoresRenderedMarkdown, models.Model):
         related_name="owned_events",
         verbose_name=_("owner"),
     )
+    # Imported from connpass (or another connpass API v2 server): keyed on the source's event
+    # id, closed to applications here, with the source's historical figures kept as they were.
+    import_source = models.CharField(_("imported from"), max_length=200, blank=True, editable=False)
+    import_id = models.PositiveBigIntegerField(
+        _("source event id"), null=True, blank=True, editable=False
+    )
+    import_url = models.URLField(_("source page"), max_length=500, blank=True, editable=False)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True, editable=False)
+    imported_limit = models.PositiveIntegerField(
+        _("capacity at the source"), null=True, blank=True, editable=False
+    )
+    imported_accepted = models.PositiveIntegerField(
+        _("participants at the source"), null=True, blank=True, editable=False
+    )
+    imported_waiting = models.PositiveIntegerField(
+        _("waiting at the source"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -189,6 +206,11 @@ class Event(StoresRenderedMarkdown, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=Q(import_id__isnull=False),
+                name="event_import_unique",
             ),
         ]
         indexes = [
@@ -249,6 +271,10 @@ class Event(StoresRenderedMarkdown, models.Model):
     @property
     def has_ended(self) -> bool:
         return timezone.now() >= self.ends_at
+
+    @property
+    def is_imported(self) -> bool:
+        return self.imported_at is not None
 
 
 class TicketType(models.Model):

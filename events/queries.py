@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from events.models import Community, Registration, TicketType
 
@@ -82,6 +83,7 @@ class Participant(NamedTuple):
     status: str
     name: str
     is_organiser: bool
+    profile: str  # "" when the person hid their public profile
 
 
 def participants(event) -> list[Participant]:
@@ -104,9 +106,24 @@ def participants(event) -> list[Participant]:
             )
         )
         .order_by("status", "waitlist_rank", "applied_at", "pk")
-        .values_list("pk", "status", "user__display_name", "user__nickname", "is_organiser")
+        .values_list(
+            "pk",
+            "status",
+            "user__display_name",
+            "user__nickname",
+            "is_organiser",
+            "user__profile_hidden",
+        )
     )
+    # Nicknames are URL-safe: one reverse() for the page, not one per person.
+    profiles = reverse("user_profile", args=["-"]).removesuffix("-/")
     return [
-        Participant(pk, status, display or nickname, organiser)
-        for pk, status, display, nickname, organiser in rows
+        Participant(
+            pk,
+            status,
+            display or nickname,
+            organiser,
+            "" if hidden else f"{profiles}{nickname}/",
+        )
+        for pk, status, display, nickname, organiser, hidden in rows
     ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "talks",
     "reports",
     "api",
+    "imports",
     "meetup",
 ]
 
@@ -361,3 +362,7 @@ MEETUP_RATE_LIMITS = {
 MEETUP_API_OPEN = env_bool("MEETUP_API_OPEN", False)
 MEETUP_API_RATE = float(os.environ.get("MEETUP_API_RATE", "1"))
 MEETUP_API_BURST = int(os.environ.get("MEETUP_API_BURST", "5"))
+
+# Importing a community's history from connpass (manage.py import_connpass, or the back office).
+CONNPASS_API_KEY = os.environ.get("CONNPASS_API_KEY", "")
+CONNPASS_IMPORT_INTERVAL = float(os.environ.get("CONNPASS_IMPORT_INTERVAL", "1"))

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from accounts import views as accounts_views
 from api import views_keys
 from reports.feeds import CommunityReportsFeed, LatestReportsFeed
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("accounts/delete/", views.delete_account, name="delete_account"),
     path("accounts/api-keys/", views_keys.key_list, name="api_keys"),
     path("accounts/api-keys/<int:pk>/revoke/", views_keys.key_revoke, name="api_key_revoke"),
+    path("users/<str:nickname>/", accounts_views.public_profile, name="user_profile"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("events.urls")),

@@ -98,6 +98,9 @@ class Talk(StoresRenderedMarkdown, models.Model):
     speakers = models.ManyToManyField(
         Speaker, through="TalkSpeaker", related_name="talks", blank=True, verbose_name=_("speakers")
     )
+    # An imported talk's key within its event: the source presentation's id when the source
+    # gives one, else a digest of its title and presenter (connpass API v2 gives no id).
+    import_key = models.CharField(_("import key"), max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -106,6 +109,13 @@ class Talk(StoresRenderedMarkdown, models.Model):
         verbose_name_plural = _("talks")
         ordering = ["event", "position", "starts_at", "pk"]
         indexes = [models.Index(fields=["event", "position"], name="talk_event_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="talk_import_unique",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -127,3 +127,17 @@ def provider_label(url):
 def http_url(url):
     """The URL if it is http(s), else "": for hrefs built from stored links."""
     return recognise(url).url
+
+
+@register.simple_tag(takes_context=True)
+def profile_talks(context, person):
+    """A person's talks on their public profile, with slides and videos; nothing if none."""
+    talks = list(
+        Talk.objects.filter(speakers__user=person, event__in=Event.objects.published())
+        .select_related("event")
+        .order_by("-event__starts_at", "position", "pk")
+        .distinct()
+    )
+    if not talks:
+        return ""
+    return _render(context, "talks/profile_talks.html", {"talks": talks})

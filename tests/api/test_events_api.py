@@ -20,7 +20,9 @@ EVENT_FIELDS = [
     "id", "title", "catch", "description", "url", "image_url", "hash_tag", "started_at",
     "ended_at", "limit", "event_type", "open_status", "group", "address", "place", "lat", "lon",
     "owner_id", "owner_nickname", "owner_display_name", "accepted", "waiting", "updated_at",
+    "timezone", "application_status", "application_opens_at", "application_closes_at",
 ]  # fmt: skip
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 def ids(payload):
@@ -78,14 +80,16 @@ def test_events_envelope_and_fields_match_connpass(api):
     )
 
 
-def test_events_empty_values_are_empty_strings_not_null(api):
+def test_events_unknown_values_are_null_as_in_connpass(api):
     EventFactory(catch="", description="", hashtag="", venue_name="", address="", owner=None)
 
     data = api("/api/v2/events/")["events"][0]
 
-    assert [key for key, value in data.items() if value is None] == ["limit"]
-    assert (data["catch"], data["hash_tag"], data["address"], data["place"]) == ("", "", "", "")
-    assert (data["lat"], data["lon"], data["owner_nickname"], data["owner_id"]) == ("", "", "", 0)
+    assert [key for key, value in data.items() if value is None] == [
+        "limit", "address", "place", "lat", "lon", "owner_id", "owner_nickname",
+        "owner_display_name", "application_opens_at", "application_closes_at",
+    ]  # fmt: skip
+    assert (data["catch"], data["hash_tag"], data["description"]) == ("", "", "")
 
 
 def test_events_coordinates_are_strings(api):
@@ -96,32 +100,63 @@ def test_events_coordinates_are_strings(api):
     assert (data["lat"], data["lon"]) == ("35.658034", "139.701636")
 
 
-def test_events_counts_seats_and_status_from_ticket_types(api):
-    event = EventFactory()
-    general = TicketTypeFactory(event=event, capacity=10)
-    TicketTypeFactory(event=event, capacity=5, name="LT")
+def test_events_counts_seats_and_window_from_ticket_types(api):
+    event = EventFactory(starts_at=dt.datetime(2099, 4, 12, 19, 0, tzinfo=TOKYO))
+    opens = dt.datetime(2026, 1, 5, 12, 0, tzinfo=TOKYO)
+    general = TicketTypeFactory(event=event, capacity=10, opens_at=opens)
+    TicketTypeFactory(event=event, capacity=5, name="LT", opens_at=opens)
     RegistrationFactory.create_batch(3, ticket_type=general)
     RegistrationFactory(ticket_type=general, status=Registration.Status.WAITLISTED, waitlist_rank=1)
     RegistrationFactory(ticket_type=general, status=Registration.Status.CANCELLED)
 
     data = api("/api/v2/events/")["events"][0]
 
-    assert (data["limit"], data["accepted"], data["waiting"], data["open_status"]) == (
-        15,
-        3,
-        1,
-        "open",
-    )
+    assert (data["limit"], data["accepted"], data["waiting"]) == (15, 3, 1)
+    assert (data["open_status"], data["application_status"]) == ("preopen", "open")
+    assert data["application_opens_at"] == "2026-01-05T12:00:00+09:00"
+    assert data["application_closes_at"] == "2099-04-11T19:00:00+09:00"
 
 
-def test_events_open_status_preopen_and_cancelled(api):
-    later = EventFactory()
-    TicketTypeFactory(event=later, opens_at=timezone.now() + dt.timedelta(days=1))
+def test_events_open_status_follows_the_event_time(api):
+    now = timezone.now()
+    before = EventFactory(starts_at=now + dt.timedelta(days=1))
+    running = EventFactory(starts_at=now - dt.timedelta(hours=1))
+    after = EventFactory(starts_at=now - dt.timedelta(days=2))
     cancelled = EventFactory(status=Event.Status.CANCELLED)
 
     statuses = {e["id"]: e["open_status"] for e in api("/api/v2/events/")["events"]}
 
-    assert statuses == {later.pk: "preopen", cancelled.pk: "cancelled"}
+    assert statuses == {
+        before.pk: "preopen",
+        running.pk: "open",
+        after.pk: "close",
+        cancelled.pk: "cancelled",
+    }
+
+
+def test_events_times_are_written_and_filtered_in_the_event_zone(api):
+    berlin = EventFactory(
+        timezone="Europe/Berlin",
+        starts_at=dt.datetime(2027, 1, 10, 19, 0, tzinfo=BERLIN),
+        ends_at=dt.datetime(2027, 1, 10, 21, 0, tzinfo=BERLIN),
+    )
+
+    data = api("/api/v2/events/", {"ymd": "20270110"})["events"]
+
+    assert [(e["id"], e["started_at"], e["timezone"]) for e in data] == [
+        (berlin.pk, "2027-01-10T19:00:00+01:00", "Europe/Berlin")
+    ]
+    assert ids(api("/api/v2/events/", {"ymd": "20270111"})) == []
+    assert ids(api("/api/v2/events/", {"ym": "202701"})) == [berlin.pk]
+
+
+def test_events_updated_at_has_an_offset_never_z(api):
+    EventFactory(timezone="UTC")
+
+    data = api("/api/v2/events/")["events"][0]
+
+    assert data["updated_at"].endswith("+00:00")
+    assert data["started_at"].endswith("+00:00")
 
 
 def test_events_never_include_drafts(api):
@@ -232,13 +267,22 @@ def test_events_order_by_start_and_newest(api):
     assert ids(api("/api/v2/events/", {"order": 3})) == [later.pk, soon.pk]
 
 
-def test_events_unknown_order_falls_back_to_updated(api):
-    soon = EventFactory()
-    later = EventFactory()
-    Event.objects.filter(pk=soon.pk).update(updated_at=timezone.now() + dt.timedelta(hours=1))
+@pytest.mark.parametrize("order", ["9", "0", "newest", "EventOrder.STARTED_AT"])
+def test_events_invalid_order_is_a_400_naming_it(api, order):
+    EventFactory()
 
-    assert ids(api("/api/v2/events/", {"order": 9})) == [soon.pk, later.pk]
-    assert ids(api("/api/v2/events/", {"order": "newest"})) == [soon.pk, later.pk]
+    body = api("/api/v2/events/", {"order": order}, status=400)
+
+    assert body["parameter"] == "order"
+    assert "'order'" in body["detail"]
+
+
+def test_events_unknown_parameters_are_ignored(api):
+    event = EventFactory()
+
+    payload = api("/api/v2/events/", {"format": "json", "callback": "x"})
+
+    assert ids(payload) == [event.pk]
 
 
 def test_events_paging_with_start_and_count(api):
@@ -286,7 +330,7 @@ def test_events_count_above_100_is_clamped(api):
         ({"prefecture": "atlantis"}, "prefecture"),
         ({"keyword": "x" * 10_000}, "keyword"),
         ({"nickname": "a\x00b"}, "nickname"),
-        ({"colour": "blue"}, "colour"),
+        ({"order": "EventOrder.STARTED_AT"}, "order"),
     ],
 )
 def test_events_bad_parameter_is_400_naming_it(api, params, parameter):
@@ -329,3 +373,27 @@ def test_events_query_count_constant(api, django_assert_num_queries, n):
         payload = api("/api/v2/events/", {"count": 100})
 
     assert payload["results_returned"] == n
+
+
+def test_events_imported_event_keeps_source_figures_and_takes_no_applications(api):
+    EventFactory(
+        imported_at=timezone.now(),
+        import_source="connpass.com",
+        import_id=1,
+        imported_limit=95,
+        imported_accepted=95,
+        imported_waiting=187,
+    )
+
+    data = api("/api/v2/events/")["events"][0]
+
+    assert (data["limit"], data["accepted"], data["waiting"]) == (95, 95, 187)
+    assert (data["open_status"], data["application_status"]) == ("preopen", "close")
+
+
+def test_events_application_window_closes_when_the_event_ends(api):
+    past = EventFactory(starts_at=timezone.now() - dt.timedelta(days=3))
+
+    data = api("/api/v2/events/", {"event_id": past.pk})["events"][0]
+
+    assert (data["open_status"], data["application_status"]) == ("close", "close")

@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event, Membership, Registration
+from talks.models import Talk
 from tests.factories import (
     CommunityFactory,
     EventFactory,
@@ -73,13 +76,38 @@ def test_presentations_list_talk_slides_videos_and_approved_materials(api):
     ]
 
 
-def test_presentations_of_talk_without_account_have_null_users(api):
-    event = EventFactory()
+def test_presentations_of_talk_without_account_are_posted_by_the_owner(api):
+    owner = UserFactory(nickname="orga")
+    event = EventFactory(owner=owner)
+    TalkFactory(event=event, speakers=[SpeakerFactory()])
+
+    presentation = api(f"/api/v2/events/{event.pk}/presentations")["presentations"][0]
+
+    assert (presentation["user"], presentation["presenter"]) == (
+        {"id": owner.pk, "nickname": "orga"},
+        None,
+    )
+
+
+def test_presentations_without_any_account_have_null_users(api):
+    event = EventFactory(owner=None)
     TalkFactory(event=event, speakers=[SpeakerFactory()])
 
     presentation = api(f"/api/v2/events/{event.pk}/presentations")["presentations"][0]
 
     assert (presentation["user"], presentation["presenter"]) == (None, None)
+
+
+def test_presentations_created_at_is_in_the_event_zone(api):
+    event = EventFactory(timezone="Europe/Berlin")
+    talk = TalkFactory(event=event)
+    Talk.objects.filter(pk=talk.pk).update(
+        created_at=dt.datetime(2027, 1, 10, 12, 0, 5, 123, tzinfo=dt.UTC)
+    )
+
+    presentation = api(f"/api/v2/events/{event.pk}/presentations")["presentations"][0]
+
+    assert presentation["created_at"] == "2027-01-10T13:00:05+01:00"
 
 
 def test_presentations_of_draft_event_are_404(api):
@@ -133,7 +161,7 @@ def test_groups_fields_and_member_count(api):
         "website_url": "https://docker.example.com/about",
         "website_name": "docker.example.com",
         "twitter_username": "dockertokyo",
-        "facebook_url": "",
+        "facebook_url": None,
         "member_users_count": 2,
     }
 
@@ -186,6 +214,43 @@ def test_users_fields_and_counts_only_public(api):
         user["presenter_event_count"],
         user["bookmark_event_count"],
     ) == (1, 1, 1, 0)
+
+
+def test_users_url_is_the_profile_and_created_at_in_tokyo(api):
+    alice = UserFactory(
+        nickname="alice", date_joined=dt.datetime(2026, 1, 31, 16, 30, 5, 99, tzinfo=dt.UTC)
+    )
+
+    user = api("/api/v2/users/", {"nickname": "alice"})["users"][0]
+
+    assert (user["id"], user["url"], user["created_at"]) == (
+        alice.pk,
+        "http://testserver/users/alice/",
+        "2026-02-01T01:30:05+09:00",
+    )
+
+
+def test_users_nickname_search_is_case_insensitive(api):
+    alice = UserFactory(nickname="Alice")
+
+    assert [u["id"] for u in api("/api/v2/users/", {"nickname": "aLICE"})["users"]] == [alice.pk]
+
+
+def test_users_lists_only_visible_profiles(api):
+    shown = UserFactory(nickname="shown")
+    UserFactory(nickname="hidden", profile_hidden=True)
+
+    payload = api("/api/v2/users/", {"nickname": "shown,hidden"})
+
+    assert [u["id"] for u in payload["users"]] == [shown.pk]
+    assert api("/api/v2/users/hidden/groups/", status=404)["detail"] == "Not found."
+
+
+def test_events_nickname_search_skips_hidden_profiles(api):
+    hidden = UserFactory(nickname="hidden", profile_hidden=True)
+    RegistrationFactory(user=hidden)
+
+    assert api("/api/v2/events/", {"nickname": "hidden"})["events"] == []
 
 
 def test_users_excludes_inactive(api):
@@ -241,12 +306,30 @@ def test_unknown_user_or_event_is_json_404(api, path):
     assert api(path, status=404) == {"detail": "Not found.", "parameter": ""}
 
 
-def test_user_endpoints_reject_unknown_parameters(api):
+def test_user_endpoints_ignore_unknown_parameters(api):
     UserFactory(nickname="alice")
 
-    payload = api("/api/v2/users/alice/groups/", {"order": 2}, status=400)
+    payload = api("/api/v2/users/alice/groups/", {"order": 2, "format": "json"})
 
-    assert payload["parameter"] == "order"
+    assert payload["results_available"] == 0
+
+
+def test_api_root_is_a_json_index(api):
+    payload = api.client.get("/api/v2/")
+
+    assert payload.status_code == 200
+    body = payload.json()
+    assert body["docs_url"] == "http://testserver/api/v2/docs/"
+    assert body["openapi_url"] == "http://testserver/api/v2/openapi.json"
+    assert [e["path"] for e in body["endpoints"]] == [
+        "http://testserver/api/v2/events/",
+        "http://testserver/api/v2/events/{event_id}/presentations/",
+        "http://testserver/api/v2/groups/",
+        "http://testserver/api/v2/users/",
+        "http://testserver/api/v2/users/{nickname}/groups/",
+        "http://testserver/api/v2/users/{nickname}/attended_events/",
+        "http://testserver/api/v2/users/{nickname}/presenter_events/",
+    ]
 
 
 def test_deactivated_user_is_hidden(api):

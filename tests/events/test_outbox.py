@@ -164,8 +164,8 @@ def test_retry_unsent_leaves_recent_rows_to_their_task(postgres):
 
 
 def test_draw_result_mails_refused_part_way_lose_none(postgres, smtp_server):
-    from events.registration import draw
     from events.jobs import retry_unsent
+    from events.registration import draw
 
     registrations = [RegistrationFactory(language="en") for _ in range(3)]
     addresses = [r.user.email for r in registrations]

@@ -23,6 +23,7 @@ from api import keys
 from events.models import Event, Membership, Registration
 from events.registration import checkin as checkin_tokens
 from events.tasks import unsubscribe_token
+from imports.models import ImportRun
 from talks.models import Material
 from tests.factories import (
     CommunityFactory,
@@ -176,7 +177,7 @@ EXPECTED = {
     "api/v2/users/<nickname>/attended_events": API_WITHOUT_KEY,
     "api/v2/users/<nickname>/presenter_events/": API_WITHOUT_KEY,
     "api/v2/users/<nickname>/presenter_events": API_WITHOUT_KEY,
-    "api/v2/": every(404),
+    "api/v2/": PUBLIC,  # the API's JSON index
     "api/^(?P<rest>.*)$": every(404),
     # the back office's own pages
     "admin/events/event/<int:event_id>/dashboard/": BACK_OFFICE,
@@ -207,6 +208,16 @@ EXPECTED = {
         "organiser": 302,
         "superuser": 302,
     },
+    # imports from connpass: start one (into a community one organises), watch its progress
+    "admin/imports/importrun/add/": {**BACK_OFFICE, "other_organiser": 200},
+    "admin/imports/importrun/<path:object_id>/change/": {
+        **BACK_OFFICE,
+        "organiser": 302,
+        "superuser": 302,
+    },
+    "admin/imports/importrun/<int:run_id>/progress/": BACK_OFFICE,
+    # public profiles
+    "users/<str:nickname>/": PUBLIC,
 }
 
 
@@ -235,6 +246,7 @@ def world():
     talk = TalkFactory(event=event, speakers=[speaker])
     ReportFactory(event=event)
     api_key, _ = keys.create_key(attendee, "laptop")
+    import_run = ImportRun.objects.create(community=community, subdomain="docker-tokyo")
     users = {
         "anonymous": None,
         "attendee": attendee,
@@ -254,12 +266,17 @@ def world():
         "code": "en",
         "action": "join",
         "nickname": attendee.nickname,
+        "run_id": import_run.pk,
         "key": "not-a-real-key",
         "uidb36": "1",
         "rest": "v1/event/",
         "path": "events/no-such-upload.png",
         "content_type_id": ContentType.objects.get_for_model(Event).pk,
-        "object_id": event.pk,
+    }
+    # Two routes name their parameter object_id, for different objects.
+    route_kwargs = {
+        "admin/r/<int:content_type_id>/<path:object_id>/": {"object_id": event.pk},
+        "admin/imports/importrun/<path:object_id>/change/": {"object_id": import_run.pk},
     }
     tokens = {
         "unsubscribe/": unsubscribe_token(membership),
@@ -269,6 +286,7 @@ def world():
     return {
         "users": users,
         "kwargs": kwargs,
+        "route_kwargs": route_kwargs,
         "tokens": tokens,
         "event": event,
         "registration": registration,
@@ -285,9 +303,11 @@ def concrete_url(route: str, world) -> str:
     """The route with its parameters filled in from the world."""
     token = next((t for prefix, t in world["tokens"].items() if route.startswith(prefix)), None)
 
+    kwargs = {**world["kwargs"], **world["route_kwargs"].get(route, {})}
+
     def value(match):
         name = match.group(1) or match.group(2)
-        return token if name == "token" else str(world["kwargs"][name])
+        return token if name == "token" else str(kwargs[name])
 
     path = PLACEHOLDER.sub(value, route).replace("^", "").replace("$", "")
     return "/" + path

@@ -105,7 +105,7 @@ def test_participant_list_marks_organisers(client):
         ("Attendee A", False),
     ]
     assert (
-        '<bdi>Real Organiser</bdi> <span class="badge badge-brand">Organiser</span></li>'
+        '<bdi>Real Organiser</bdi></a> <span class="badge badge-brand">Organiser</span></li>'
         in response.text
     )
-    assert "<bdi>Attendee A</bdi></li>" in response.text
+    assert "<bdi>Attendee A</bdi></a></li>" in response.text
