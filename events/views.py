@@ -5,8 +5,6 @@ page run a fixed number of queries whatever the number of ticket types and regis
 """
 
 import hmac
-from itertools import groupby
-from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -88,15 +86,8 @@ def _published_event(event_id):
 def event_detail(request, event_id):
     event = _published_event(event_id)
     context = status_context(request, event)
-    context["participants"] = queries.participants(event)
-    context["participant_groups"] = [
-        (Status(status).label, [p.name for p in group])
-        for status, group in groupby(context["participants"], key=attrgetter("status"))
-    ]
-    context["totals"] = {
-        "capacity": sum(tt.capacity for tt in context["ticket_types"]),
-        "applicants": sum(tt.n_applicants for tt in context["ticket_types"]),
-    }
+    context["totals"] = queries.total_of(context["ticket_types"], event)
+    context["participant_groups"] = queries.participant_groups(event, context["totals"])
     return render(request, "events/event_detail.html", context)
 
 

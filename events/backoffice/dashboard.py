@@ -12,7 +12,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import queries
 from events.models import AuditLog, Event, Registration, TicketType
+from events.queries import Figures
 from events.registration import draw
 
 Status = Registration.Status
@@ -89,42 +91,25 @@ def build_chart(per_day: dict, capacity: int, start: dt.date, end: dt.date) -> C
 
 @dataclass
 class TicketTypeFigures:
+    """A ticket type's row on the dashboard: its figures (events.queries, the one definition),
+    its applications chart and whether the draw is offered."""
+
     ticket_type: TicketType
-    applicants: int
-    accepted: int
-    pending: int
-    waitlisted: int
-    cancelled: int
-    rejected: int
-    checked_in: int
-    no_shows: int | None
+    figures: Figures
     chart: Chart
     drawable: bool
 
-    @property
-    def per_seat(self) -> float | None:
-        """Applicants per seat (connpass 倍率); None for a ticket type without seats."""
-        if not self.ticket_type.capacity:
-            return None
-        return round(self.applicants / self.ticket_type.capacity, 2)
+    def __getattr__(self, name):
+        # f.accepted, f.per_seat, ...: the figures read as the row's own.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.figures, name)
 
 
 def dashboard_figures(event: Event, now=None) -> list[TicketTypeFigures]:
-    """Per ticket type: the counts and the chart, in three queries whatever the numbers."""
+    """Per ticket type: the figures and the chart, in three queries whatever the numbers."""
     now = now or timezone.now()
-    ticket_types = list(
-        TicketType.objects.filter(event=event).annotate(
-            n_applicants=Count("registrations"),
-            n_accepted=Count("registrations", filter=Q(registrations__status=Status.ACCEPTED)),
-            n_pending=Count("registrations", filter=Q(registrations__status=Status.PENDING)),
-            n_waitlisted=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
-            n_cancelled=Count("registrations", filter=Q(registrations__status=Status.CANCELLED)),
-            n_rejected=Count("registrations", filter=Q(registrations__status=Status.REJECTED)),
-            n_checked_in=Count(
-                "registrations", filter=Q(registrations__checked_in_at__isnull=False)
-            ),
-        )
-    )
+    ticket_types = queries.ticket_types_with_counts(event, now=now)
     per_day: dict[int, dict] = {tt.pk: {} for tt in ticket_types}
     rows = (
         Registration.objects.filter(event=event)
@@ -135,23 +120,14 @@ def dashboard_figures(event: Event, now=None) -> list[TicketTypeFigures]:
     )
     for ticket_type_id, day, n in rows:
         per_day.setdefault(ticket_type_id, {})[day] = n
-    ended = now >= event.ends_at
     figures = []
     for tt in ticket_types:
-        tt.event = event  # times in its sentences read in the event's zone
         start = timezone.localtime(tt.opens_at, event.tzinfo).date()
         end = timezone.localtime(min(tt.closes_at, now), event.tzinfo).date()
         figures.append(
             TicketTypeFigures(
                 ticket_type=tt,
-                applicants=tt.n_applicants,
-                accepted=tt.n_accepted,
-                pending=tt.n_pending,
-                waitlisted=tt.n_waitlisted,
-                cancelled=tt.n_cancelled,
-                rejected=tt.n_rejected,
-                checked_in=tt.n_checked_in,
-                no_shows=(tt.n_accepted - tt.n_checked_in) if ended else None,
+                figures=tt.figures,
                 chart=build_chart(per_day[tt.pk], tt.capacity, start, end),
                 drawable=drawable(tt, now),
             )

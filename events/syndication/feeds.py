@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
+from events import queries
 from events.models import Community, Event
 
 FEED_SIZE = 30
@@ -49,7 +50,7 @@ class EventsFeed(Feed):
         return self.feed_url(obj)
 
     def events(self, obj):
-        return Event.objects.published().select_related("community")
+        return queries.events_with_figures(Event.objects.published())
 
     def items(self, obj):
         items = list(self.events(obj).order_by("-published_at", "-created_at", "-pk")[:FEED_SIZE])
@@ -67,6 +68,12 @@ class EventsFeed(Feed):
         lines = [f"<p><strong>{escape(when)}</strong>{' · ' + escape(where) if where else ''}</p>"]
         if item.catch:
             lines.append(f"<p>{escape(item.catch)}</p>")
+        if item.seats:
+            seats = _("%(applicants)s applied / %(seats)s seats") % {
+                "applicants": item.applicants,
+                "seats": item.seats,
+            }
+            lines.append(f"<p>{escape(seats)}</p>")
         lines.append(str(render_markdown(item.description)))
         return "\n".join(lines)
 

@@ -129,7 +129,8 @@ def test_event_detail_shows_counts_and_per_seat(client):
     RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=1)
     response = client.get(tt.event.get_absolute_url(), **EN)
     (shown,) = response.context["ticket_types"]
-    assert (shown.n_accepted, shown.n_pending, shown.n_waitlisted, shown.per_seat) == (2, 0, 1, 1.5)
+    f = shown.figures
+    assert (f.accepted, f.pending, f.waitlisted, f.per_seat) == (2, 0, 1, 1.5)
 
 
 def test_event_detail_times_are_in_event_timezone(client):
@@ -148,7 +149,7 @@ def test_event_detail_draft_is_404(client):
 
 def test_event_detail_participant_list_only_who_agreed(client):
     tt = TicketTypeFactory()
-    shown = RegistrationFactory(ticket_type=tt, user=UserFactory(display_name="Visible Person"))
+    RegistrationFactory(ticket_type=tt, user=UserFactory(display_name="Visible Person"))
     RegistrationFactory(
         ticket_type=tt, show_in_list=False, user=UserFactory(display_name="Hidden Person")
     )
@@ -156,8 +157,10 @@ def test_event_detail_participant_list_only_who_agreed(client):
         ticket_type=tt, status=S.CANCELLED, user=UserFactory(display_name="Gone Person")
     )
     response = client.get(tt.event.get_absolute_url(), **EN)
-    assert [p.pk for p in response.context["participants"]] == [shown.pk]
+    (group,) = response.context["participant_groups"]
+    assert (group.status, group.names, group.hidden) == ("accepted", ["Visible Person"], 1)
     assert "Hidden Person" not in response.text
+    assert "and 1 more who chose not to be listed" in response.text
 
 
 def test_event_detail_markdown_is_inert(client):
@@ -212,7 +215,7 @@ def test_event_detail_query_count_is_constant(
     client.get("/")  # warm the session
     # session, user, event, ticket types, your registration, verified?, participants,
     # and the talks/reports template tags: programme, materials, report link
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(tt.event.get_absolute_url())
     assert response.status_code == 200
 

@@ -35,17 +35,22 @@ def test_compute_figures_counts_seats_applicants_and_attendance(event_with_regis
 
     assert {k: v for k, v in result.items() if k != "ticket_types"} == {
         "seats": 5,
-        "applicants": 11,
-        "applicants_per_seat": 2.2,
+        "applicants": 9,  # 5 accepted + 4 waitlisted; cancelled and rejected are not applicants
+        "applicants_per_seat": 1.8,
         "lottery_drawn_at": drawn_at.isoformat(),
         "accepted": 5,
+        "waitlisted": 4,
+        "pending": 0,
+        "cancelled": 1,
+        "rejected": 1,
         "checked_in": 3,
+        "no_shows": 2,
         "attendance_rate": 0.6,
     }
     assert [
         (row["capacity"], row["applicants"], row["accepted"], row["checked_in"])
         for row in result["ticket_types"]
-    ] == [(3, 8, 3, 2), (2, 3, 2, 1)]
+    ] == [(3, 7, 3, 2), (2, 2, 2, 1)]
 
 
 def test_compute_figures_counts_a_person_once_after_reapplying(past_event, past_ticket_type):
@@ -81,7 +86,7 @@ def test_create_draft_prefills_title_lead_figures_and_summaries(
     assert report.status == Report.Status.DRAFT
     assert report.title == f"{event_with_registrations.title} report"
     assert report.lead == event_with_registrations.catch
-    assert report.figures["applicants"] == 11
+    assert report.figures["applicants"] == 9
     assert report.last_edited_by == organiser
     assert list(
         report.talk_summaries.order_by("talk__position").values_list("talk", "summary")
