@@ -353,6 +353,12 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REJECTED = "rejected", _("Rejected")
 
+    class CancelReason(models.TextChoices):
+        SELF = "self", _("Cancelled by the attendee")
+        ORGANISER = "organiser", _("Cancelled by the organisers")
+        MOVED = "moved", _("Moved to another ticket type")
+        EXPIRED = "expired", _("Expired: not reconfirmed")
+
     LIVE_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.WAITLISTED)
 
     user = models.ForeignKey(
@@ -403,6 +409,10 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("cancelled by"),
+    )
+    # Why it was cancelled (who cancelled is `cancelled_by`); blank while live.
+    cancel_reason = models.CharField(
+        _("cancel reason"), max_length=10, choices=CancelReason.choices, blank=True
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     reconfirm_requested_at = models.DateTimeField(_("asked to reconfirm"), null=True, blank=True)

@@ -177,3 +177,68 @@ def send_new_event_mail(event_id: int) -> int:
                 )
             sent += 1
     return sent
+
+
+def _schedule_lines(event: Event, old: dict) -> list[tuple[str, str, str]]:
+    """(label, before, now) for each changed field, in the active language and the event's zone."""
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    def when(value):
+        moment = parse_datetime(value) if isinstance(value, str) else value
+        return date_format(timezone.localtime(moment, event.tzinfo), "DATETIME_FORMAT")
+
+    labels = {
+        "starts_at": _("Starts"),
+        "ends_at": _("Ends"),
+        "timezone": _("Time zone"),
+        "venue_name": _("Venue"),
+        "address": _("Address"),
+        "online_url": _("Online URL"),
+    }
+    lines = []
+    for name, label in labels.items():
+        if name not in old:
+            continue
+        before, now = old[name], getattr(event, name)
+        if name in ("starts_at", "ends_at"):
+            before, now = when(before), when(now)
+        lines.append((str(label), before or "—", now or "—"))
+    return lines
+
+
+@task
+def send_event_changed(event_id: int, registration_ids: list[int], old: dict) -> int:
+    """Tell live registrants what changed in the event's date, time or venue. Returns mails sent."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    registrations = (
+        Registration.objects.filter(pk__in=registration_ids, status__in=Registration.LIVE_STATUSES)
+        .select_related("user", "ticket_type")
+        .exclude(user=None)
+        .exclude(user__email="")
+        .order_by("pk")
+    )
+    sent = 0
+    with mailers.default as connection:
+        for registration in registrations.iterator(chunk_size=500):
+            with translation.override(registration.language or settings.LANGUAGE_CODE):
+                context = {
+                    "event": event,
+                    "registration": registration,
+                    "user": registration.user,
+                    "changes": _schedule_lines(event, old),
+                    "starts": timezone.localtime(event.starts_at, event.tzinfo),
+                    "event_url": site_url(event.get_absolute_url()),
+                    "site_name": settings.MEETUP_SITE_NAME,
+                }
+                _send(
+                    registration.user.email,
+                    _("Changed: %(event)s") % {"event": event.title},
+                    "event_changed",
+                    context,
+                    connection=connection,
+                )
+            sent += 1
+    return sent

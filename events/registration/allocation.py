@@ -27,7 +27,8 @@ from events.models import Event, Registration, TicketType
 
 Status = Registration.Status
 
-#: Test-only seam: called between counting and writing in `apply` and `promote`. The race tests set it to a
+#: Test-only seam: called between counting and writing in `apply`, `promote`, `move` and
+#: `configuration.change_ticket_type`. The race tests set it to a
 #: short sleep to widen the window; in production it is None and costs nothing.
 _after_count_hook = None
 
@@ -63,7 +64,23 @@ def seat_counts(tt: TicketType) -> dict:
 
 
 def _fresh(registration) -> Registration:
-    return Registration.objects.select_related("user").get(pk=registration.pk)
+    """The registration re-read under its own row lock (after the ticket type's): a concurrent
+    change of this row (a reconfirmation, say) is seen before anything is decided."""
+    return (
+        Registration.objects.select_related("user")
+        .select_for_update(of=("self",))
+        .get(pk=registration.pk)
+    )
+
+
+def _still_unconfirmed(registration: Registration) -> bool:
+    """Expiry's condition, read under the lock: asked to reconfirm, holding a seat, silent."""
+    return (
+        registration.status == Status.ACCEPTED
+        and registration.reconfirm_requested_at is not None
+        and registration.confirmed_at is None
+        and registration.checked_in_at is None
+    )
 
 
 def _is_organiser(user, event: Event) -> bool:
@@ -200,8 +217,21 @@ def promote(ticket_type_locked: TicketType, *, now=None) -> list[Registration]:
     return promoted
 
 
-def cancel(registration, *, by) -> Registration:
-    """Cancel a live registration; a freed seat goes to the first on the waitlist at once."""
+def _cancel_reason(registration: Registration, by, reason) -> str:
+    if reason:
+        return reason
+    if by is not None and by.pk == registration.user_id:
+        return Registration.CancelReason.SELF
+    return Registration.CancelReason.ORGANISER
+
+
+def cancel(registration, *, by, reason: str | None = None) -> Registration:
+    """Cancel a live registration; a freed seat goes to the first on the waitlist at once.
+
+    `reason` defaults to the attendee's own cancellation when `by` is the attendee and to the
+    organisers' otherwise. With `reason=EXPIRED` (reconfirmation) the registration is re-read
+    under the lock and left alone unless it still holds an unconfirmed seat.
+    """
     with transaction.atomic(durable=True):
         tt = lock_ticket_type(registration.ticket_type_id)
         registration = _fresh(registration)
@@ -211,12 +241,15 @@ def cancel(registration, *, by) -> Registration:
             raise RegistrationError(_("This registration is already cancelled."))
         if registration.checked_in_at:
             raise RegistrationError(_("You have already checked in; this cannot be cancelled."))
+        if reason == Registration.CancelReason.EXPIRED and not _still_unconfirmed(registration):
+            raise RegistrationError(_("This seat was confirmed; it does not expire."))
         held_seat = registration.status == Status.ACCEPTED
         now = timezone.now()
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
         registration.cancelled_by = by if getattr(by, "pk", None) else None
-        registration.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        registration.cancel_reason = _cancel_reason(registration, by, reason)
+        registration.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         _enqueue_mail(registration.pk)
         if by is not None and by.pk != registration.user_id:
             log(tt.event, by, "registration.cancel", registration.receipt)
@@ -293,14 +326,21 @@ def move(registration, ticket_type, *, by) -> Registration:
             raise RegistrationError(_("The registration is already in that ticket type."))
         if old.checked_in_at:
             raise RegistrationError(_("A checked-in registration cannot be moved."))
-        if seat_counts(target)["accepted"] >= target.capacity:
-            raise RegistrationError(_("No seat is free in “%(name)s”.") % {"name": target.name})
+        taken = seat_counts(target)["accepted"]
+        if taken >= target.capacity:
+            raise RegistrationError(
+                _("No seat is free in “%(name)s” (%(taken)s of %(capacity)s taken).")
+                % {"name": target.name, "taken": taken, "capacity": target.capacity}
+            )
+        if _after_count_hook is not None:
+            _after_count_hook()
         held_seat = old.status == Status.ACCEPTED
         now = timezone.now()
         old.status = Status.CANCELLED
         old.cancelled_at = now
         old.cancelled_by = by if getattr(by, "pk", None) else None
-        old.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        old.cancel_reason = Registration.CancelReason.MOVED
+        old.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         moved = Registration.objects.create(
             ticket_type=target,
             event_id=target.event_id,

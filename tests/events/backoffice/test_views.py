@@ -928,3 +928,67 @@ def test_dashboard_links_open_filtered_lists(org_client, event, general):
     assert [r.pk for r in registrations.context["cl"].result_list] == [registration.pk]
     assert [r.pk for r in by_type.context["cl"].result_list] == [registration.pk]
     assert audit.status_code == 200
+
+
+# -- Configuration: allocation and schedule -------------------------------------------------
+
+
+def test_allocation_change_with_entries_is_refused_in_place(org_client, event):
+    tt = TicketTypeFactory(event=event, lottery=True, name="General")
+    _reg(tt, S.PENDING)
+    _reg(tt, S.PENDING)
+
+    response = org_client.post(
+        reverse("admin:events_tickettype_change", args=[tt.pk]),
+        _tt_post_data(tt, allocation="first_come"),
+    )
+
+    tt.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["allocation"] == [
+        "“General” already has 2 registrations made under Lottery; its allocation cannot "
+        "change to First come, first served. Create a new ticket type instead."
+    ]
+    assert tt.allocation == "lottery"
+
+
+def _event_change_data(org_client, event, **changes):
+    change = org_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    data = dict(_form_data(change.context["adminform"].form))
+    for formset in change.context["inline_admin_formsets"]:
+        data.update(_formset_data(formset.formset, {}))
+    data.update(changes)
+    data.pop("confirm_schedule_change", None)
+    return data
+
+
+def test_venue_change_with_registrants_asks_for_confirmation(org_client, event):
+    _reg(TicketTypeFactory(event=event), S.ACCEPTED)
+    data = _event_change_data(org_client, event, venue_name="Another Hall")
+
+    response = org_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    event.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["confirm_schedule_change"] == [
+        "1 person is registered for this event. Tick the box to change its venue and e-mail "
+        "them what changed."
+    ]
+    assert (event.venue_name, mail.outbox) == ("Example Hall", [])
+
+
+def test_confirmed_venue_change_mails_the_registrants(
+    org_client, event, django_capture_on_commit_callbacks
+):
+    registration = _reg(TicketTypeFactory(event=event), S.ACCEPTED, language="en")
+    data = _event_change_data(org_client, event, venue_name="Another Hall")
+    data["confirm_schedule_change"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = org_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    event.refresh_from_db()
+    assert response.status_code == 302
+    assert event.venue_name == "Another Hall"
+    assert [m.to for m in mail.outbox] == [[registration.user.email]]
+    assert "Venue: Another Hall\n  (was: Example Hall)" in mail.outbox[0].body
