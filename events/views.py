@@ -59,6 +59,8 @@ def status_context(request, event, ticket_types=None):
             .order_by("-applied_at", "-pk")[:1]
         )
         registration = rows[0] if rows else None
+        if registration is not None:
+            registration.event = event  # its state reads the event: no second query
         verified = allocation.has_verified_email(user)
     if ticket_types is None:
         ticket_types = queries.ticket_types_with_counts(event)
@@ -69,14 +71,32 @@ def status_context(request, event, ticket_types=None):
         if (tt.window_state(now) == "open" or (tt.is_lottery and tt.is_drawn))
         and not event.has_started
     ]
+    for tt in open_types:
+        tt.outcome = apply_outcome(tt)
+        tt.waitlist_next = tt.figures.waitlisted + 1
+        tt.seats_free = max(tt.capacity - tt.figures.accepted, 0)
+    open_types = open_types if event.status == Event.Status.PUBLISHED else []
     return {
         "event": event,
         "registration": registration,
         "is_live": registration is not None and registration.is_live,
         "ticket_types": ticket_types,
-        "open_types": open_types if event.status == Event.Status.PUBLISHED else [],
+        "open_types": open_types,
+        "free_types": [tt for tt in open_types if tt.outcome == "seat"],
         "verified": verified,
     }
+
+
+def apply_outcome(tt) -> str:
+    """What applying to an open ticket type would give now, read from its figures: 'seat',
+    'lottery', 'approval' or 'waitlist'. The same rule as `allocation.apply`, which decides
+    again under the lock."""
+    f = tt.figures
+    if tt.is_lottery:
+        return "waitlist" if tt.is_drawn else "lottery"
+    if tt.allocation == tt.Allocation.APPROVAL:
+        return "approval"
+    return "seat" if f.accepted < tt.capacity and f.waitlisted == 0 else "waitlist"
 
 
 def _published_event(event_id):
@@ -160,7 +180,9 @@ def apply_view(request, event_id):
         except RegistrationError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _status_message(registration))
+            # Green only for a seat: a waitlist place or a pending application is neutral.
+            tell = messages.success if registration.status == Status.ACCEPTED else messages.info
+            tell(request, _status_message(registration))
     return _status_response(request, event)
 
 

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import queries
+from events import queries, states
 from events.models import AuditLog, Event, Registration, TicketType
 from events.queries import Figures
 from events.registration import draw
@@ -154,7 +154,8 @@ CSV_COLUMNS = [
     "e-mail",
     "ticket type",
     "status",
-    "rank",
+    "draw rank",
+    "waitlist place",
     "applied",
     "checked in",
 ]
@@ -182,14 +183,15 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
     chunk_size = chunk_size or CSV_ROWS_PER_CHUNK
     writer = csv.writer(_Echo())
     tz = event.tzinfo
-    labels = dict(Status.choices)
 
     def when(value):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
     yield BOM + writer.writerow(CSV_COLUMNS)
+    ended = timezone.now() >= event.ends_at
     rows = (
         Registration.objects.filter(event=event)
+        .annotate(place=queries.waitlist_position())
         .order_by("ticket_type__position", "ticket_type_id", "applied_at", "pk")
         .values_list(
             "receipt",
@@ -197,9 +199,11 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
             "user__nickname",
             "user__email",
             "ticket_type__name",
+            "ticket_type__allocation",
             "status",
-            "waitlist_rank",
+            "cancel_reason",
             "draw_rank",
+            "place",
             "applied_at",
             "checked_in_at",
         )
@@ -211,12 +215,22 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
         nickname,
         email,
         tt_name,
+        allocation,
         status,
-        w_rank,
+        cancel_reason,
         d_rank,
+        place,
         applied,
         checked,
     ) in rows.iterator(chunk_size=2000):
+        state = states.state_key(
+            status=status,
+            cancel_reason=cancel_reason,
+            checked_in=checked is not None,
+            is_lottery=allocation == TicketType.Allocation.LOTTERY,
+            event_cancelled=event.is_cancelled,
+            event_ended=ended,
+        )
         buffer.append(
             writer.writerow(
                 [
@@ -224,8 +238,9 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
                     _cell(display or nickname),
                     _cell(email),
                     _cell(tt_name),
-                    str(labels.get(status, status)),
-                    w_rank if w_rank is not None else (d_rank if d_rank is not None else ""),
+                    states.label(state, organiser=True),
+                    d_rank if d_rank is not None else "",
+                    place if status == Status.WAITLISTED else "",
                     when(applied),
                     when(checked),
                 ]
@@ -268,9 +283,9 @@ def attendance_history(registration, now=None, limit: int = 20):
 
 
 def outcome(registration) -> str:
-    """A past registration's outcome in words: attended, no-show, or its status."""
+    """A past registration's outcome in words: attended, no-show, or its state's name."""
     if registration.status == Status.ACCEPTED:
         return _("attended") if registration.checked_in_at else _("no-show")
     if registration.status == Status.WAITLISTED:
         return _("did not get a seat (waitlist)")
-    return str(registration.get_status_display()).lower()
+    return states.label(states.state_of(registration), organiser=True)

@@ -156,7 +156,9 @@ class EventAdminForm(forms.ModelForm):
                     )
                     % {
                         "count": live,
-                        "fields": ", ".join(str(self.fields[f].label) for f in changed),
+                        "fields": ", ".join(
+                            str(self._meta.model._meta.get_field(f).verbose_name) for f in changed
+                        ),
                     },
                 )
         return cleaned

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from events.models import AuditLog, Registration
@@ -97,6 +98,17 @@ def test_create_draft_prefills_title_lead_figures_and_summaries(
     assert AuditLog.objects.filter(action="report.create_draft").count() == 1
 
 
+def test_create_draft_refuses_an_event_that_has_not_ended(future_event, organiser):
+    with pytest.raises(ReportError) as refused:
+        publishing.create_draft(future_event, by=organiser)
+
+    end = timezone.localtime(future_event.ends_at, future_event.tzinfo)
+    assert str(refused.value) == (
+        f"The event has not ended yet; write its report after {end:%Y-%m-%d %H:%M}."
+    )
+    assert Report.objects.count() == 0
+
+
 def test_create_draft_refuses_a_second_report(past_event, organiser):
     publishing.create_draft(past_event, by=organiser)
 
@@ -156,7 +168,8 @@ def test_refresh_figures_adds_summaries_for_new_talks(past_event, organiser):
 
 
 def test_publish_refuses_an_event_that_has_not_ended(future_event, organiser):
-    report = publishing.create_draft(future_event, by=organiser)
+    # A draft made before the event was moved to a later date.
+    report = ReportFactory(event=future_event, status=Report.Status.DRAFT, published_at=None)
 
     with pytest.raises(ReportError, match="has not ended yet"):
         publishing.publish(report, by=organiser)

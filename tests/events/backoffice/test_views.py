@@ -489,7 +489,8 @@ def _content(response) -> str:
 def test_csv_has_bom_columns_and_rows(org_client, event, general):
     attendee = UserFactory(display_name="=HYPERLINK(1)", email="a@example.com")
     registration = _reg(general, S.ACCEPTED, user=attendee, checked_in_at=timezone.now())
-    _reg(general, S.WAITLISTED, waitlist_rank=3)
+    _reg(general, S.WAITLISTED, waitlist_rank=3, draw_rank=7)
+    _reg(general, S.CANCELLED, cancel_reason="self")
 
     response = org_client.get(reverse("admin:events_event_export", args=[event.pk]))
 
@@ -504,20 +505,24 @@ def test_csv_has_bom_columns_and_rows(org_client, event, general):
         "e-mail",
         "ticket type",
         "status",
-        "rank",
+        "draw rank",
+        "waitlist place",
         "applied",
         "checked in",
     ]
-    assert rows[1][:6] == [
+    assert rows[1][:7] == [
         registration.receipt,
         "'=HYPERLINK(1)",
         "a@example.com",
         "General",
-        "Accepted",
+        "Checked in",
+        "",
         "",
     ]
-    assert rows[2][4:6] == ["Waitlisted", "3"]
-    assert len(rows) == 3
+    # Draw rank and current waitlist place are separate columns: rank 7, first in line now.
+    assert rows[2][4:7] == ["Waitlisted", "7", "1"]
+    assert rows[3][4:7] == ["Cancelled by the attendee", "", ""]
+    assert len(rows) == 4
     assert AuditLog.objects.filter(event=event, action="event.export_csv").count() == 1
 
 
