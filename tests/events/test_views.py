@@ -525,3 +525,115 @@ def test_event_page_of_an_ended_event_says_it_has_ended(client):
 
     assert re.search(r'<h2 id="status-title">\s*Registration\s*</h2>', response.text)
     assert "This event has ended. Thank you to everyone who came." in response.text
+
+
+# -- The apply box chooses well -------------------------------------------------------------
+
+
+def _drawn_lottery_and_free_first_come():
+    """A lottery drawn with 42 people waiting, and a first-come type with seats free."""
+    event = EventFactory()
+    lottery = TicketTypeFactory(event=event, lottery=True, capacity=1, name="Lottery seats")
+    TicketType.objects.filter(pk=lottery.pk).update(drawn_at=timezone.now(), seats_at_draw=1)
+    RegistrationFactory(ticket_type=lottery)
+    for rank in range(1, 43):
+        RegistrationFactory(ticket_type=lottery, status=S.WAITLISTED, waitlist_rank=rank)
+    TicketTypeFactory(event=event, capacity=10, name="Blog", position=1)
+    return event
+
+
+def _apply_buttons(html):
+    return re.findall(
+        r'<button type="submit" name="ticket_type" value="\d+" class="([^"]*)">([^<]*)<', html
+    )
+
+
+def test_apply_box_preselects_nothing_and_says_the_waitlist_on_its_button(client, member):
+    event = _drawn_lottery_and_free_first_come()
+
+    response = client.get(event.get_absolute_url(), **EN)
+
+    assert 'type="radio"' not in response.text
+    assert _apply_buttons(response.text) == [
+        ("btn btn-block btn-secondary", "Join the waitlist (#43)"),
+        ("btn btn-block", "Get a seat"),
+    ]
+
+
+def test_apply_box_lottery_open_offers_the_lottery(client, member):
+    tt = TicketTypeFactory(lottery=True)
+
+    response = client.get(tt.event.get_absolute_url(), **EN)
+
+    assert _apply_buttons(response.text) == [("btn btn-block", "Enter the lottery")]
+
+
+def test_apply_to_the_waitlist_is_told_without_success_green(client, member):
+    tt = TicketTypeFactory(capacity=0)
+
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+
+    (message,) = response.context["messages"]
+    assert (message.level_tag, str(message)) == (
+        "info",
+        "All seats are taken: you are number 1 on the waitlist.",
+    )
+
+
+# -- Names of states ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "english", "japanese"),
+    [
+        ("self", "Cancelled by you", "キャンセル済み（自分で取り消し）"),
+        ("organiser", "Cancelled by the organisers", "主催者によりキャンセル"),
+        ("expired", "Expired (not reconfirmed)", "期限切れ（参加確認なし）"),
+    ],
+)
+def test_me_names_who_cancelled_in_both_languages(client, member, reason, english, japanese):
+    RegistrationFactory(user=member, status=S.CANCELLED, cancel_reason=reason)
+
+    in_english = client.get(reverse("events:me"), **EN).text
+    in_japanese = client.get(reverse("events:me"), HTTP_ACCEPT_LANGUAGE="ja").text
+
+    assert f">{english}</span>" in in_english
+    assert f">{japanese}</span>" in in_japanese
+    assert "中止" not in in_japanese
+
+
+def test_me_names_an_event_cancelled_and_a_no_show(client, member):
+    RegistrationFactory(
+        user=member,
+        ticket_type=TicketTypeFactory(event=EventFactory(status=Event.Status.CANCELLED)),
+    )
+    starts = timezone.now() - dt.timedelta(days=2)
+    ended = EventFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    window = {"opens_at": starts - dt.timedelta(days=9), "closes_at": starts - dt.timedelta(days=3)}
+    RegistrationFactory(user=member, ticket_type=TicketTypeFactory(event=ended, **window))
+
+    text = client.get(reverse("events:me"), **EN).text
+
+    assert re.findall(r'data-state="(\w+)">([^<]+)<', text) == [
+        ("event_cancelled", "Event cancelled"),
+        ("no_show", "No-show"),
+    ]
+
+
+def test_cancel_confirmation_of_a_lottery_entry_loses_no_waitlist_place(client, member):
+    registration = RegistrationFactory(
+        user=member, ticket_type=TicketTypeFactory(lottery=True), status=S.PENDING
+    )
+
+    response = client.get(reverse("events:cancel", args=[registration.receipt]), **EN)
+
+    assert "your entry in the lottery on" in response.text
+    assert "waitlist (#" not in response.text
+    # The safe choice is the prominent button; cancelling is the quiet one.
+    assert re.findall(
+        r'class="(btn[^"]*)"[^>]*>(Keep my registration|Yes, cancel my registration)<',
+        response.text,
+    ) == [
+        ("btn", "Keep my registration"),
+        ("btn btn-secondary btn-quiet-danger", "Yes, cancel my registration"),
+    ]
