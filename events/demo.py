@@ -389,9 +389,16 @@ def settle_after_draw(event_23) -> None:
             registration.status = "cancelled"
             registration.cancelled_at = when
             registration.cancelled_by = registration.user
+            registration.cancel_reason = "self"
             registration.mailed_status = "cancelled"
             registration.save(
-                update_fields=["status", "cancelled_at", "cancelled_by", "mailed_status"]
+                update_fields=[
+                    "status",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "cancel_reason",
+                    "mailed_status",
+                ]
             )
             # The first still waiting (by rank) moved up in the same transaction.
             waiting = (
@@ -424,6 +431,7 @@ def settle_after_draw(event_23) -> None:
                 status="cancelled",
                 cancelled_at=when,
                 cancelled_by=holder.user,
+                cancel_reason="self",
                 mailed_status="cancelled",
             )
             Registration.objects.filter(pk=waiting.pk).update(

@@ -26,6 +26,7 @@ KEYS = (
     "checked_in",
     "no_show",
     "waitlisted",
+    "cancelled",
     "cancelled_self",
     "cancelled_organiser",
     "moved",
@@ -52,9 +53,10 @@ def state_key(
     if status == Status.CANCELLED:
         return {
             Reason.SELF: "cancelled_self",
+            Reason.ORGANISER: "cancelled_organiser",
             Reason.MOVED: "moved",
             Reason.EXPIRED: "expired",
-        }.get(cancel_reason, "cancelled_organiser")
+        }.get(cancel_reason, "cancelled")  # no reason recorded: just cancelled
     if status == Status.REJECTED:
         return "rejected"
     if event_cancelled:
@@ -95,6 +97,7 @@ def label(key: str, *, organiser: bool = False, position: int | None = None) -> 
         "accepted": _("Accepted"),
         "checked_in": _("Checked in"),
         "no_show": _("No-show"),
+        "cancelled": pgettext("registration status", "Cancelled"),
         "cancelled_organiser": _("Cancelled by the organisers"),
         "moved": _("Moved to another ticket type"),
         "expired": _("Expired (not reconfirmed)"),
