@@ -259,24 +259,14 @@ def cancel(registration, *, by, reason: str | None = None) -> Registration:
 
 
 def set_capacity(ticket_type, capacity: int, *, by) -> TicketType:
-    """Change the seats; raising promotes from the waitlist, below the accepted count is refused."""
-    if capacity is None or capacity < 0:
-        raise RegistrationError(_("Capacity must be zero or more."))
+    """Change the seats: raising promotes from the waitlist, below the accepted count is
+    refused. The rule lives in `configuration.change_ticket_type`; this is its durable form."""
+    from events.registration import configuration
+
     with transaction.atomic(durable=True):
         tt = lock_ticket_type(ticket_type)
-        accepted = seat_counts(tt)["accepted"]
-        if capacity < accepted:
-            raise RegistrationError(
-                _("%(accepted)s people already hold a seat; capacity cannot go below that.")
-                % {"accepted": accepted}
-            )
-        old = tt.capacity
         tt.capacity = capacity
-        tt.save(update_fields=["capacity", "updated_at"])
-        log(tt.event, by, "ticket_type.capacity", tt, old=old, new=capacity)
-        if capacity > old:
-            promote(tt)
-    return tt
+        return configuration.change_ticket_type(tt, by=by)
 
 
 def _decide(registration, *, by, accept: bool) -> Registration:
