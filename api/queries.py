@@ -21,7 +21,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -32,6 +31,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.siteurl import site_url
 from events.models import Community, Event, Membership, Registration, TicketType
+from events.queries import events_with_figures
 from talks.models import Material, Talk, TalkSpeaker
 
 from .params import PREFECTURES
@@ -62,21 +62,15 @@ def _count_of(queryset):
 
 
 def public_events() -> QuerySet:
+    """Public events with the figures of events.queries (the one definition): connpass's
+    `accepted` is our accepted, its `waiting` our waitlisted + pending, its `limit` our seats."""
     tickets = TicketType.objects.filter(event=OuterRef("pk"))
-    registrations = Registration.objects.filter(event=OuterRef("pk"))
     return (
-        Event.objects.published()
-        .select_related("community", "owner")
+        events_with_figures(Event.objects.published())
+        .select_related("owner")
         .annotate(
-            api_limit=_scalar(tickets, Sum("capacity"), IntegerField()),
             api_opens=_scalar(tickets, Min("opens_at"), DateTimeField()),
             api_closes=_scalar(tickets, Max("closes_at"), DateTimeField()),
-            api_accepted=_count_of(registrations.filter(status=Registration.Status.ACCEPTED)),
-            api_waiting=_count_of(
-                registrations.filter(
-                    status__in=[Registration.Status.WAITLISTED, Registration.Status.PENDING]
-                )
-            ),
         )
     )
 
@@ -280,7 +274,7 @@ def event_data(event, urls: Urls, now=None) -> dict:
         "hash_tag": event.hashtag.lstrip("#"),
         "started_at": _local(event.starts_at, tz),
         "ended_at": _local(event.ends_at, tz),
-        "limit": _figure(event.imported_limit, event.api_limit),
+        "limit": _figure(event.imported_limit, event.seats if event.api_opens else None),
         "event_type": "participation",
         "open_status": open_status(event, now),
         "group": {
@@ -296,8 +290,8 @@ def event_data(event, urls: Urls, now=None) -> dict:
         "owner_id": owner.pk if owner else None,
         "owner_nickname": owner.nickname if owner else None,
         "owner_display_name": owner.name if owner else None,
-        "accepted": _figure(event.imported_accepted, event.api_accepted),
-        "waiting": _figure(event.imported_waiting, event.api_waiting),
+        "accepted": _figure(event.imported_accepted, event.accepted),
+        "waiting": _figure(event.imported_waiting, event.waitlisted + event.pending),
         "updated_at": _local(event.updated_at, tz),
         # Extensions (not in connpass): the zone of the times above and the registration window.
         "timezone": event.timezone,

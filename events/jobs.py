@@ -37,6 +37,8 @@ def retry_unsent(now=None) -> int:
             tasks.send_status_mail.enqueue(int(rest.split(":")[0]))
         elif kind == "new_event":
             tasks.send_new_event_mail.enqueue(int(rest))
+        elif kind == "event_changed":
+            tasks.send_event_changed.enqueue(message)
         elif kind == "message":
             messaging.send_event_message.enqueue(message)
         elif kind == "reconfirm":

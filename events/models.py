@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.registration import lottery
 from events.rendered_markdown import (
@@ -394,8 +395,14 @@ class Registration(models.Model):
         PENDING = "pending", _("Pending")
         ACCEPTED = "accepted", _("Accepted")
         WAITLISTED = "waitlisted", _("Waitlisted")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
         REJECTED = "rejected", _("Rejected")
+
+    class CancelReason(models.TextChoices):
+        SELF = "self", _("Cancelled by the attendee")
+        ORGANISER = "organiser", _("Cancelled by the organisers")
+        MOVED = "moved", _("Moved to another ticket type")
+        EXPIRED = "expired", _("Expired: not reconfirmed")
 
     LIVE_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.WAITLISTED)
 
@@ -447,6 +454,10 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("cancelled by"),
+    )
+    # Why it was cancelled (who cancelled is `cancelled_by`); blank while live.
+    cancel_reason = models.CharField(
+        _("cancel reason"), max_length=10, choices=CancelReason.choices, blank=True
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     reconfirm_requested_at = models.DateTimeField(_("asked to reconfirm"), null=True, blank=True)

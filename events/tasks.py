@@ -196,3 +196,72 @@ def send_new_event_mail(event_id: int) -> int:
     if not Event.objects.filter(pk=event_id, status=Event.Status.PUBLISHED).exists():
         return 0
     return outbox.deliver(f"new_event:{event_id}", _compose_new_event)
+
+
+def _schedule_lines(event: Event, old: dict) -> list[tuple[str, str, str]]:
+    """(label, before, now) for each changed field, in the active language and the event's zone."""
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    def when(value):
+        moment = parse_datetime(value) if isinstance(value, str) else value
+        return date_format(timezone.localtime(moment, event.tzinfo), "DATETIME_FORMAT")
+
+    labels = {
+        "starts_at": _("Starts"),
+        "ends_at": _("Ends"),
+        "timezone": _("Time zone"),
+        "venue_name": _("Venue"),
+        "address": _("Address"),
+        "online_url": _("Online URL"),
+    }
+    lines = []
+    for name, label in labels.items():
+        if name not in old:
+            continue
+        before, now = old[name], getattr(event, name)
+        if name in ("starts_at", "ends_at"):
+            before, now = when(before), when(now)
+        lines.append((str(label), before or "—", now or "—"))
+    return lines
+
+
+def record_event_changed(event: Event, registration_ids: list[int], old: dict) -> int:
+    """In the transaction that changed the event's date, time or venue: one outbox row per
+    live registrant, sent on commit by `send_event_changed`. Returns how many rows."""
+    message = f"event_changed:{event.pk}:{timezone.now().timestamp():.6f}"
+    registrations = (
+        Registration.objects.filter(pk__in=registration_ids)
+        .exclude(user=None)
+        .values_list("pk", "user__email")
+    )
+    recorded = outbox.record(
+        message, ((email, {"registration": pk, "old": old}) for pk, email in registrations)
+    )
+    transaction.on_commit(partial(send_event_changed.enqueue, message))
+    return recorded
+
+
+def _compose_event_changed(row: OutboxMail) -> None:
+    registration = Registration.objects.select_related("user", "event").get(
+        pk=row.params["registration"]
+    )
+    event = registration.event
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "registration": registration,
+            "user": registration.user,
+            "changes": _schedule_lines(event, row.params["old"]),
+            "starts": timezone.localtime(event.starts_at, event.tzinfo),
+            "event_url": site_url(event.get_absolute_url()),
+            "site_name": site_name(),
+        }
+        row.subject = _("Changed: %(event)s") % {"event": event.title}
+        row.body, row.html = render_mail("event_changed", context)
+
+
+@task
+def send_event_changed(message: str) -> int:
+    """Send a schedule change's unsent mails. Returns how many were sent now."""
+    return outbox.deliver(message, _compose_event_changed)

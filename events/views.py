@@ -5,8 +5,6 @@ page run a fixed number of queries whatever the number of ticket types and regis
 """
 
 import hmac
-from itertools import groupby
-from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,6 +66,8 @@ def status_context(request, event, ticket_types=None):
             .order_by("-applied_at", "-pk")[:1]
         )
         registration = rows[0] if rows else None
+        if registration is not None:
+            registration.event = event  # its state reads the event: no second query
         verified = allocation.has_verified_email(user)
     if ticket_types is None:
         ticket_types = queries.ticket_types_with_counts(event)
@@ -78,20 +78,35 @@ def status_context(request, event, ticket_types=None):
         if (tt.window_state(now) == "open" or (tt.is_lottery and tt.is_drawn))
         and not event.has_started
     ]
+    for tt in open_types:
+        tt.outcome = apply_outcome(tt)
+        tt.waitlist_next = tt.figures.waitlisted + 1
+        tt.seats_free = max(tt.capacity - tt.figures.accepted, 0)
+    open_types = open_types if event.status == Event.Status.PUBLISHED else []
     return {
         "event": event,
-        "totals": {
-            "capacity": sum(tt.capacity for tt in ticket_types),
-            "applicants": sum(tt.n_applicants for tt in ticket_types),
-        },
+        "totals": queries.total_of(ticket_types, event),
         "has_lottery": any(tt.is_lottery for tt in ticket_types),
         "has_weighting": any(tt.weighting == "history" for tt in ticket_types),
         "registration": registration,
         "is_live": registration is not None and registration.is_live,
         "ticket_types": ticket_types,
-        "open_types": open_types if event.status == Event.Status.PUBLISHED else [],
+        "open_types": open_types,
+        "free_types": [tt for tt in open_types if tt.outcome == "seat"],
         "verified": verified,
     }
+
+
+def apply_outcome(tt) -> str:
+    """What applying to an open ticket type would give now, read from its figures: 'seat',
+    'lottery', 'approval' or 'waitlist'. The same rule as `allocation.apply`, which decides
+    again under the lock."""
+    f = tt.figures
+    if tt.is_lottery:
+        return "waitlist" if tt.is_drawn else "lottery"
+    if tt.allocation == tt.Allocation.APPROVAL:
+        return "approval"
+    return "seat" if f.accepted < tt.capacity and f.waitlisted == 0 else "waitlist"
 
 
 def _published_event(event_id):
@@ -101,11 +116,7 @@ def _published_event(event_id):
 def event_detail(request, event_id):
     event = _published_event(event_id)
     context = status_context(request, event)
-    context["participants"] = queries.participants(event)
-    context["participant_groups"] = [
-        (Status(status).label, list(group))
-        for status, group in groupby(context["participants"], key=attrgetter("status"))
-    ]
+    context["participant_groups"] = queries.participant_groups(event, context["totals"])
     cover = event.image or event.community.logo
     context["share_image_url"] = request.build_absolute_uri(cover.url) if cover else ""
     context["canonical_url"] = request.build_absolute_uri(event.get_absolute_url())
@@ -181,7 +192,9 @@ def apply_view(request, event_id):
         except RegistrationError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _status_message(registration))
+            # Green only for a seat: a waitlist place or a pending application is neutral.
+            tell = messages.success if registration.status == Status.ACCEPTED else messages.info
+            tell(request, _status_message(registration))
     return _status_response(request, event)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.siteurl import site_url
+from events import queries
 from events.models import Event, Registration, TicketType
 from events.registration import lottery, verify_script
 
@@ -106,6 +107,7 @@ def lottery_page(request, event_id):
         )
         .order_by()
     }
+    queries.attach_figures(types, event)
     for tt in types:
         row = counts.get(tt.pk, {})
         tt.entry_count = row.get("drawn", 0) if tt.is_drawn else row.get("pending", 0)

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,7 +76,7 @@ class ReportCreateForm(forms.Form):
         label=gettext_lazy("Event"),
         queryset=Event.objects.none(),
         help_text=gettext_lazy(
-            "Only your communities' events without a report. The draft is assembled from the "
+            "Only your communities' events that have ended and have no report yet. The draft is assembled from the "
             "event: figures, programme, speakers, slides and participants' materials."
         ),
     )
@@ -83,7 +84,11 @@ class ReportCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = (
-            Event.objects.filter(community__in=organised_communities(user), report__isnull=True)
+            Event.objects.filter(
+                community__in=organised_communities(user),
+                report__isnull=True,
+                ends_at__lte=timezone.now(),
+            )
             .select_related("community")
             .order_by("-starts_at", "-pk")
         )
@@ -206,6 +211,11 @@ class ReportAdmin(OrganiserScopedAdmin):
             try:
                 report = publishing.create_draft(form.cleaned_data["event"], by=request.user)
             except publishing.ReportError as exc:
+                existing = Report.objects.filter(event=form.cleaned_data["event"]).first()
+                if existing is not None and self.has_change_permission(request, existing):
+                    # A double submission: the first one made the draft; open it.
+                    messages.info(request, str(exc))
+                    return redirect("admin:reports_report_change", existing.pk)
                 form.add_error("event", str(exc))
             else:
                 messages.success(

@@ -1,15 +1,13 @@
 """The figures of an event: computed from its ticket types and registrations, never typed.
 
-`compute(event)` runs two queries and returns a JSON-ready dict, the shape stored in
+`compute(event)` runs three queries and returns a JSON-ready dict, the shape stored in
 `Report.figures`. `chart(figures)` turns a figures dict into the bars of the report's SVG chart.
 """
 
-from django.db.models import Count, Q
 from django.utils.dateparse import parse_datetime
 
-from events.models import Registration, TicketType
-
-ACCEPTED = Registration.Status.ACCEPTED
+from events.models import TicketType
+from events.queries import figures_for
 
 
 def _ratio(numerator, denominator, digits):
@@ -18,61 +16,37 @@ def _ratio(numerator, denominator, digits):
     return round(numerator / denominator, digits)
 
 
-def _applicants(prefix=""):
-    """People who applied: distinct accounts, plus applications whose account was deleted."""
-    return Count(f"{prefix}user", distinct=True) + Count(
-        f"{prefix}pk", filter=Q(**{f"{prefix}pk__isnull": False, f"{prefix}user__isnull": True})
-    )
-
-
-def compute(event) -> dict:
-    """Seats, applicants, applicants per seat, lottery drawn at, accepted, checked in, attendance.
-
-    Applicants count everyone who applied, whatever happened to the application later
-    (cancelled, rejected or waitlisted). Accepted and checked in are the current state.
-    """
-    rows = list(
+def compute(event, now=None) -> dict:
+    """The event's figures as the events app defines them (events.queries: applicants are the
+    accepted, waitlisted and pending registrations), plus the lottery time and the attendance
+    rate (checked in / accepted). Three queries."""
+    figures = figures_for(event, now=now)
+    ticket_types = list(
         TicketType.objects.filter(event=event)
         .order_by("position", "pk")
         .values("pk", "name", "capacity", "allocation", "drawn_at")
-        .annotate(
-            applicants=_applicants("registrations__"),
-            accepted=Count("registrations", filter=Q(registrations__status=ACCEPTED)),
-            checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
-        )
     )
-    totals = Registration.objects.filter(event=event).aggregate(
-        applicants=_applicants(),
-        accepted=Count("pk", filter=Q(status=ACCEPTED)),
-        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
-    )
-    return from_rows(rows, totals)
+    drawn = [
+        tt["drawn_at"] for tt in ticket_types if tt["allocation"] == "lottery" and tt["drawn_at"]
+    ]
+    return from_figures(figures, ticket_types, max(drawn) if drawn else None)
 
 
-def from_rows(rows: list[dict], totals: dict) -> dict:
-    """The pure part: ticket type rows and event totals -> the figures dict."""
-    seats = sum(row["capacity"] for row in rows)
-    drawn = [row["drawn_at"] for row in rows if row["allocation"] == "lottery" and row["drawn_at"]]
-    lottery_drawn_at = max(drawn) if drawn else None
+def from_figures(figures, ticket_types: list[dict], lottery_drawn_at=None) -> dict:
+    """The pure part: the read model's figures and ticket type rows -> the stored dict."""
+    total = figures.total
     return {
-        "seats": seats,
-        "applicants": totals["applicants"],
-        "applicants_per_seat": _ratio(totals["applicants"], seats, 2),
+        **total.as_dict(),
         "lottery_drawn_at": lottery_drawn_at.isoformat() if lottery_drawn_at else None,
-        "accepted": totals["accepted"],
-        "checked_in": totals["checked_in"],
-        "attendance_rate": _ratio(totals["checked_in"], totals["accepted"], 3),
+        "attendance_rate": _ratio(total.checked_in, total.accepted, 3),
         "ticket_types": [
             {
-                "name": row["name"],
-                "allocation": row["allocation"],
-                "capacity": row["capacity"],
-                "applicants": row["applicants"],
-                "accepted": row["accepted"],
-                "checked_in": row["checked_in"],
-                "applicants_per_seat": _ratio(row["applicants"], row["capacity"], 2),
+                "name": tt["name"],
+                "allocation": tt["allocation"],
+                "capacity": tt["capacity"],
+                **figures.for_type(tt["pk"]).as_dict(),
             }
-            for row in rows
+            for tt in ticket_types
         ],
     }
 

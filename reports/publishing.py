@@ -4,7 +4,7 @@ Views and the admin call these functions and only translate `ReportError` into a
 """
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,26 +32,44 @@ def draft_body() -> str:
     )
 
 
+def _not_ended(event) -> ReportError:
+    return ReportError(
+        _("The event has not ended yet; write its report after %(end)s.")
+        % {"end": timezone.localtime(event.ends_at, event.tzinfo).strftime("%Y-%m-%d %H:%M")}
+    )
+
+
 def create_draft(event, *, by) -> Report:
-    """A draft report for the event, pre-filled: title, lead, figures, one summary per talk.
+    """A draft report for an event that has ended, pre-filled: title, lead, figures, one
+    summary per talk.
 
     The programme, the slides and the approved participants' materials are read live from the
     event on the report page; the figures are computed now and frozen again at publication.
+    Two submissions at once make one draft: the other is refused as "already has a report"
+    (the unique event of a report turns the race into that refusal, never into an error page).
     """
-    with transaction.atomic():
+    if not event.has_ended:
+        raise _not_ended(event)
+    already = ReportError(_("This event already has a report."))
+    if Report.objects.filter(event=event).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                event=event,
+                title=_("%(event)s report") % {"event": event.title},
+                lead=event.catch,
+                body=draft_body(),
+                figures=figures_module.compute(event),
+                figures_taken_at=timezone.now(),
+                last_edited_by=by,
+            )
+            ensure_talk_summaries(report)
+            log(event, by, "report.create_draft", report)
+    except IntegrityError:
         if Report.objects.filter(event=event).exists():
-            raise ReportError(_("This event already has a report."))
-        report = Report.objects.create(
-            event=event,
-            title=_("%(event)s report") % {"event": event.title},
-            lead=event.catch,
-            body=draft_body(),
-            figures=figures_module.compute(event),
-            figures_taken_at=timezone.now(),
-            last_edited_by=by,
-        )
-        ensure_talk_summaries(report)
-        log(event, by, "report.create_draft", report)
+            raise already from None
+        raise
     return report
 
 
@@ -74,14 +92,7 @@ def publish(report, *, by) -> Report:
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("event").get(pk=report.pk)
         if not report.event.has_ended:
-            raise ReportError(
-                _("The event has not ended yet; publish its report after %(end)s.")
-                % {
-                    "end": timezone.localtime(report.event.ends_at, report.event.tzinfo).strftime(
-                        "%Y-%m-%d %H:%M"
-                    )
-                }
-            )
+            raise _not_ended(report.event)
         if not report.title.strip():
             raise ReportError(_("Give the report a title before publishing it."))
         now = timezone.now()

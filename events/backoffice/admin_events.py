@@ -1,13 +1,13 @@
 """Back office: communities, members, events and ticket types.
 
 Every admin here is scoped to the communities the user organises (events.backoffice.scope).
-Capacity changes go through `allocation.set_capacity`; nothing here writes a seat.
+Ticket type and schedule changes go through `events.registration.configuration`; nothing here
+writes a seat.
 """
 
 from functools import partial
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -20,35 +20,19 @@ from events.backoffice import views as backoffice_views
 from events.backoffice.forms import CommunityAdminForm, EventAdminForm, TicketTypeForm
 from events.backoffice.scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
 from events.models import Community, Event, Membership, Registration, TicketType
-from events.registration import allocation
+from events.registration import configuration
 from events.registration.allocation import RegistrationError
 
 
-def save_capacity(request, ticket_type, form) -> None:
-    """Save a ticket type form; a changed capacity goes through `allocation.set_capacity`.
-
-    The admin saves inside its own transaction, and the workflow needs a durable one of its
-    own (it takes the ticket type's row lock), so the capacity changes right after the admin's
-    transaction commits, still within the request. The form already refused, in place and with
-    the numbers, a capacity below the accepted count; if a seat was given in between, the
-    workflow refuses and the message says so.
-    """
-    if not ticket_type.pk or "capacity" not in form.changed_data:
-        ticket_type.save()
-        return
-    new_capacity = ticket_type.capacity
-    ticket_type.capacity = form.initial["capacity"]
-    ticket_type.save()
-
-    def change_capacity():
-        try:
-            allocation.set_capacity(ticket_type, new_capacity, by=request.user)
-        except RegistrationError as exc:
-            messages.error(request, str(exc))
-        else:
-            ticket_type.capacity = new_capacity
-
-    transaction.on_commit(change_capacity)
+def save_ticket_type(request, ticket_type) -> None:
+    """Save a ticket type through `configuration.change_ticket_type`, inside the admin's
+    transaction: the row lock is held until the whole form commits, so the check, the write and
+    the move-ups are one unit. The form already showed the usual refusals in place; one that only
+    the lock can see (a seat given meanwhile) leaves the ticket type unchanged, with the reason."""
+    try:
+        configuration.change_ticket_type(ticket_type, by=request.user)
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
 
 
 # -- Community and membership --------------------------------------------------------------
@@ -140,6 +124,12 @@ class EventAdmin(OrganiserScopedAdmin):
         (_("At the door"), {"fields": ["checkin_code"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Registrants"), {"fields": ["confirm_schedule_change"]})]
+
     def get_inlines(self, request, obj):
         # Higher apps (talks, reports) register their inlines in events.backoffice.scope at import time.
         return [TicketTypeInline, *extra_event_inlines]
@@ -160,7 +150,13 @@ class EventAdmin(OrganiserScopedAdmin):
         )
         if published_now and obj.published_at is None:
             obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        if change:
+            old = {f: form.initial.get(f) for f in configuration.SCHEDULE_FIELDS}
+            changes = configuration.update_event(obj, old=old, by=request.user)
+            if changes and configuration.live_registrations(obj).exists():
+                messages.info(request, _("The registrants will be e-mailed what changed."))
+        else:
+            super().save_model(request, obj, form, change)
         if published_now:
             # Members who opted in hear about it once, after commit (idempotent in the task).
             tasks.announce_event(obj)
@@ -169,11 +165,10 @@ class EventAdmin(OrganiserScopedAdmin):
         if formset.model is not TicketType:
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
-        forms_by_instance = {id(f.instance): f for f in formset.forms}
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
-            save_capacity(request, instance, forms_by_instance[id(instance)])
+            save_ticket_type(request, instance)
         formset.save_m2m()
 
     def get_urls(self):
@@ -258,7 +253,7 @@ class TicketTypeAdmin(OrganiserScopedAdmin):
         return _("drawn") if obj.is_drawn else _("not drawn")
 
     def save_model(self, request, obj, form, change):
-        save_capacity(request, obj, form)
+        save_ticket_type(request, obj)
 
     @admin.action(description=_("Run the lottery…"))
     def run_lottery(self, request, queryset):

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events import states
 from events.backoffice import dashboard
 from events.backoffice.forms import MoveForm
 from events.backoffice.scope import OrganiserScopedAdmin
@@ -29,7 +30,8 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "email",
         "event",
         "ticket_type_name",
-        "status",
+        "state",
+        "draw_rank",
         "waitlist_rank",
         "applied_at",
         "checked_in_at",
@@ -50,7 +52,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "email",
         "event",
         "ticket_type",
-        "status",
+        "state",
         "waitlist_rank",
         "draw_rank",
         "lottery_weight",
@@ -62,6 +64,12 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "attendance",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, obj):
+        """The state's name for organisers (events.states): who cancelled, no-show, ..."""
+        key = states.state_of(obj)
+        return states.label(key, organiser=True)
 
     @admin.display(description=_("name"), ordering="user__display_name")
     def name(self, obj):

@@ -12,7 +12,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import queries, states
 from events.models import AuditLog, Event, Registration, TicketType
+from events.queries import Figures
 from events.registration import draw
 
 Status = Registration.Status
@@ -89,42 +91,25 @@ def build_chart(per_day: dict, capacity: int, start: dt.date, end: dt.date) -> C
 
 @dataclass
 class TicketTypeFigures:
+    """A ticket type's row on the dashboard: its figures (events.queries, the one definition),
+    its applications chart and whether the draw is offered."""
+
     ticket_type: TicketType
-    applicants: int
-    accepted: int
-    pending: int
-    waitlisted: int
-    cancelled: int
-    rejected: int
-    checked_in: int
-    no_shows: int | None
+    figures: Figures
     chart: Chart
     drawable: bool
 
-    @property
-    def per_seat(self) -> float | None:
-        """Applicants per seat (connpass 倍率); None for a ticket type without seats."""
-        if not self.ticket_type.capacity:
-            return None
-        return round(self.applicants / self.ticket_type.capacity, 2)
+    def __getattr__(self, name):
+        # f.accepted, f.per_seat, ...: the figures read as the row's own.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.figures, name)
 
 
 def dashboard_figures(event: Event, now=None) -> list[TicketTypeFigures]:
-    """Per ticket type: the counts and the chart, in three queries whatever the numbers."""
+    """Per ticket type: the figures and the chart, in three queries whatever the numbers."""
     now = now or timezone.now()
-    ticket_types = list(
-        TicketType.objects.filter(event=event).annotate(
-            n_applicants=Count("registrations"),
-            n_accepted=Count("registrations", filter=Q(registrations__status=Status.ACCEPTED)),
-            n_pending=Count("registrations", filter=Q(registrations__status=Status.PENDING)),
-            n_waitlisted=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
-            n_cancelled=Count("registrations", filter=Q(registrations__status=Status.CANCELLED)),
-            n_rejected=Count("registrations", filter=Q(registrations__status=Status.REJECTED)),
-            n_checked_in=Count(
-                "registrations", filter=Q(registrations__checked_in_at__isnull=False)
-            ),
-        )
-    )
+    ticket_types = queries.ticket_types_with_counts(event, now=now)
     per_day: dict[int, dict] = {tt.pk: {} for tt in ticket_types}
     rows = (
         Registration.objects.filter(event=event)
@@ -135,23 +120,14 @@ def dashboard_figures(event: Event, now=None) -> list[TicketTypeFigures]:
     )
     for ticket_type_id, day, n in rows:
         per_day.setdefault(ticket_type_id, {})[day] = n
-    ended = now >= event.ends_at
     figures = []
     for tt in ticket_types:
-        tt.event = event  # times in its sentences read in the event's zone
         start = timezone.localtime(tt.opens_at, event.tzinfo).date()
         end = timezone.localtime(min(tt.closes_at, now), event.tzinfo).date()
         figures.append(
             TicketTypeFigures(
                 ticket_type=tt,
-                applicants=tt.n_applicants,
-                accepted=tt.n_accepted,
-                pending=tt.n_pending,
-                waitlisted=tt.n_waitlisted,
-                cancelled=tt.n_cancelled,
-                rejected=tt.n_rejected,
-                checked_in=tt.n_checked_in,
-                no_shows=(tt.n_accepted - tt.n_checked_in) if ended else None,
+                figures=tt.figures,
                 chart=build_chart(per_day[tt.pk], tt.capacity, start, end),
                 drawable=drawable(tt, now),
             )
@@ -178,7 +154,8 @@ CSV_COLUMNS = [
     "e-mail",
     "ticket type",
     "status",
-    "rank",
+    "draw rank",
+    "waitlist place",
     "applied",
     "checked in",
 ]
@@ -206,14 +183,15 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
     chunk_size = chunk_size or CSV_ROWS_PER_CHUNK
     writer = csv.writer(_Echo())
     tz = event.tzinfo
-    labels = dict(Status.choices)
 
     def when(value):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
     yield BOM + writer.writerow(CSV_COLUMNS)
+    ended = timezone.now() >= event.ends_at
     rows = (
         Registration.objects.filter(event=event)
+        .annotate(place=queries.waitlist_position())
         .order_by("ticket_type__position", "ticket_type_id", "applied_at", "pk")
         .values_list(
             "receipt",
@@ -221,9 +199,11 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
             "user__nickname",
             "user__email",
             "ticket_type__name",
+            "ticket_type__allocation",
             "status",
-            "waitlist_rank",
+            "cancel_reason",
             "draw_rank",
+            "place",
             "applied_at",
             "checked_in_at",
         )
@@ -235,12 +215,22 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
         nickname,
         email,
         tt_name,
+        allocation,
         status,
-        w_rank,
+        cancel_reason,
         d_rank,
+        place,
         applied,
         checked,
     ) in rows.iterator(chunk_size=2000):
+        state = states.state_key(
+            status=status,
+            cancel_reason=cancel_reason,
+            checked_in=checked is not None,
+            is_lottery=allocation == TicketType.Allocation.LOTTERY,
+            event_cancelled=event.is_cancelled,
+            event_ended=ended,
+        )
         buffer.append(
             writer.writerow(
                 [
@@ -248,8 +238,9 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
                     _cell(display or nickname),
                     _cell(email),
                     _cell(tt_name),
-                    str(labels.get(status, status)),
-                    w_rank if w_rank is not None else (d_rank if d_rank is not None else ""),
+                    states.label(state, organiser=True),
+                    d_rank if d_rank is not None else "",
+                    place if status == Status.WAITLISTED else "",
                     when(applied),
                     when(checked),
                 ]
@@ -292,9 +283,9 @@ def attendance_history(registration, now=None, limit: int = 20):
 
 
 def outcome(registration) -> str:
-    """A past registration's outcome in words: attended, no-show, or its status."""
+    """A past registration's outcome in words: attended, no-show, or its state's name."""
     if registration.status == Status.ACCEPTED:
         return _("attended") if registration.checked_in_at else _("no-show")
     if registration.status == Status.WAITLISTED:
         return _("did not get a seat (waitlist)")
-    return str(registration.get_status_display()).lower()
+    return states.label(states.state_of(registration), organiser=True)

@@ -5,10 +5,11 @@ import unicodedata
 from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.images import clean_image_field
 from events.models import TicketType
-from events.registration import allocation
+from events.registration import configuration
 
 #: A self check-in code is announced in the room; a short one could be guessed from home.
 CHECKIN_CODE_MIN_LENGTH = 6
@@ -17,8 +18,9 @@ CHECKIN_CODE_MIN_LENGTH = 6
 class TicketTypeForm(forms.ModelForm):
     """The ticket type form of the admin and of the event's inline.
 
-    Capacity is saved through `allocation.set_capacity` (see the admin); this form only refuses,
-    in place and with the numbers, a capacity below the seats already given.
+    Saved through `configuration.change_ticket_type` (see the admin), which checks again under
+    the row lock; this form shows the same refusals in place first, with the numbers: a
+    capacity below the seats already given, an allocation change after entries or a draw.
     """
 
     class Meta:
@@ -42,18 +44,17 @@ class TicketTypeForm(forms.ModelForm):
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
         if self.instance.pk and capacity is not None and capacity != self.instance.capacity:
-            accepted = allocation.seat_counts(self.instance)["accepted"]
-            if capacity < accepted:
-                raise forms.ValidationError(
-                    _(
-                        "%(accepted)s people already hold a seat, so the capacity cannot go "
-                        "below %(accepted)s (you entered %(capacity)s). Cancel registrations "
-                        "first if you need fewer seats."
-                    ),
-                    code="below_accepted",
-                    params={"accepted": accepted, "capacity": capacity},
-                )
+            reason = configuration.why_not_set_capacity(self.instance, capacity)
+            if reason:
+                raise forms.ValidationError(reason, code="below_accepted")
         return capacity
+
+    def clean_allocation(self):
+        allocation_ = self.cleaned_data["allocation"]
+        reason = configuration.why_not_change_allocation(self.instance, allocation_)
+        if reason:
+            raise forms.ValidationError(reason, code="allocation_locked")
+        return allocation_
 
 
 class MoveForm(forms.Form):
@@ -136,7 +137,25 @@ class CommunityAdminForm(forms.ModelForm):
 
 
 class EventAdminForm(forms.ModelForm):
-    """The image is checked by its content and re-encoded (core.images)."""
+    """The image is checked by its content and re-encoded (core.images). Changing the date,
+    time or venue of an event people are registered for needs the box ticked: they are all
+    e-mailed what changed (configuration.update_event)."""
+
+    confirm_schedule_change = forms.BooleanField(
+        label=_("E-mail the registrants about this change"),
+        required=False,
+        help_text=_(
+            "Needed when you change the date, time or venue of an event people are registered "
+            "for: every live registrant gets an e-mail saying what changed."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "timezone" in self.fields:
+            # Its default is a callable (the site's zone, read at run time); without this the
+            # form would count the zone as changed whenever the hidden initial is not posted.
+            self.fields["timezone"].show_hidden_initial = False
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
@@ -152,3 +171,27 @@ class EventAdminForm(forms.ModelForm):
                 % {"count": CHECKIN_CODE_MIN_LENGTH}
             )
         return code
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [f for f in configuration.SCHEDULE_FIELDS if f in self.changed_data]
+        if self.instance.pk and changed and not cleaned.get("confirm_schedule_change"):
+            live = configuration.live_registrations(self.instance).count()
+            if live:
+                self.add_error(
+                    "confirm_schedule_change",
+                    ngettext(
+                        "%(count)s person is registered for this event. Tick the box to "
+                        "change its %(fields)s and e-mail them what changed.",
+                        "%(count)s people are registered for this event. Tick the box to "
+                        "change its %(fields)s and e-mail them what changed.",
+                        live,
+                    )
+                    % {
+                        "count": live,
+                        "fields": ", ".join(
+                            str(self._meta.model._meta.get_field(f).verbose_name) for f in changed
+                        ),
+                    },
+                )
+        return cleaned

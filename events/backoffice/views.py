@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from events import queries
 from events.audit import log
 from events.backoffice import messaging
 from events.backoffice.dashboard import (
@@ -86,12 +87,7 @@ def dashboard(request, event_id, *, model_admin):
         figures=figures,
         log_entries=recent_log(event),
         ended=now >= event.ends_at,
-        totals={
-            "applicants": sum(f.applicants for f in figures),
-            "accepted": sum(f.accepted for f in figures),
-            "capacity": sum(f.ticket_type.capacity for f in figures),
-            "checked_in": sum(f.checked_in for f in figures),
-        },
+        totals=queries.total_of([f.ticket_type for f in figures], event, now),
     )
     return render(request, "admin/events/dashboard.html", context)
 

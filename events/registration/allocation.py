@@ -25,7 +25,8 @@ from events.models import Event, Registration, TicketType
 
 Status = Registration.Status
 
-#: Test-only seam: called between counting and writing in `apply` and `promote`. The race tests set it to a
+#: Test-only seam: called between counting and writing in `apply`, `promote`, `move` and
+#: `configuration.change_ticket_type`. The race tests set it to a
 #: short sleep to widen the window; in production it is None and costs nothing.
 _after_count_hook = None
 
@@ -62,7 +63,23 @@ def seat_counts(tt: TicketType) -> dict:
 
 
 def _fresh(registration) -> Registration:
-    return Registration.objects.select_related("user").get(pk=registration.pk)
+    """The registration re-read under its own row lock (after the ticket type's): a concurrent
+    change of this row (a reconfirmation, say) is seen before anything is decided."""
+    return (
+        Registration.objects.select_related("user")
+        .select_for_update(of=("self",))
+        .get(pk=registration.pk)
+    )
+
+
+def _still_unconfirmed(registration: Registration) -> bool:
+    """Expiry's condition, read under the lock: asked to reconfirm, holding a seat, silent."""
+    return (
+        registration.status == Status.ACCEPTED
+        and registration.reconfirm_requested_at is not None
+        and registration.confirmed_at is None
+        and registration.checked_in_at is None
+    )
 
 
 def _is_organiser(user, event: Event) -> bool:
@@ -210,8 +227,24 @@ def promote(ticket_type_locked: TicketType, *, now=None, notify=True) -> list[Re
     return promoted
 
 
-def cancel(registration, *, by, now=None, notify: bool = True) -> Registration:
-    """Cancel a live registration; a freed seat goes to the first on the waitlist at once."""
+def _cancel_reason(registration: Registration, by, reason) -> str:
+    if reason:
+        return reason
+    if by is not None and by.pk == registration.user_id:
+        return Registration.CancelReason.SELF
+    return Registration.CancelReason.ORGANISER
+
+
+def cancel(
+    registration, *, by, reason: str | None = None, now=None, notify: bool = True
+) -> Registration:
+    """Cancel a live registration; a freed seat goes to the first on the waitlist at once.
+
+    `reason` defaults to the attendee's own cancellation when `by` is the attendee and to the
+    organisers' otherwise. With `reason=EXPIRED` (reconfirmation) the registration is re-read
+    under the lock and left alone unless it still holds an unconfirmed seat. `now` and
+    `notify=False` are for loading history (the demo).
+    """
     with transaction.atomic(durable=True):
         tt = lock_ticket_type(registration.ticket_type_id)
         registration = _fresh(registration)
@@ -221,12 +254,15 @@ def cancel(registration, *, by, now=None, notify: bool = True) -> Registration:
             raise RegistrationError(_("This registration is already cancelled."))
         if registration.checked_in_at:
             raise RegistrationError(_("You have already checked in; this cannot be cancelled."))
+        if reason == Registration.CancelReason.EXPIRED and not _still_unconfirmed(registration):
+            raise RegistrationError(_("This seat was confirmed; it does not expire."))
         held_seat = registration.status == Status.ACCEPTED
         now = now or timezone.now()
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
         registration.cancelled_by = by if getattr(by, "pk", None) else None
-        registration.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        registration.cancel_reason = _cancel_reason(registration, by, reason)
+        registration.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         _enqueue_mail(registration.pk, notify)
         if by is not None and by.pk != registration.user_id:
             log(tt.event, by, "registration.cancel", registration.receipt)
@@ -236,24 +272,14 @@ def cancel(registration, *, by, now=None, notify: bool = True) -> Registration:
 
 
 def set_capacity(ticket_type, capacity: int, *, by) -> TicketType:
-    """Change the seats; raising promotes from the waitlist, below the accepted count is refused."""
-    if capacity is None or capacity < 0:
-        raise RegistrationError(_("Capacity must be zero or more."))
+    """Change the seats: raising promotes from the waitlist, below the accepted count is
+    refused. The rule lives in `configuration.change_ticket_type`; this is its durable form."""
+    from events.registration import configuration
+
     with transaction.atomic(durable=True):
         tt = lock_ticket_type(ticket_type)
-        accepted = seat_counts(tt)["accepted"]
-        if capacity < accepted:
-            raise RegistrationError(
-                _("%(accepted)s people already hold a seat; capacity cannot go below that.")
-                % {"accepted": accepted}
-            )
-        old = tt.capacity
         tt.capacity = capacity
-        tt.save(update_fields=["capacity", "updated_at"])
-        log(tt.event, by, "ticket_type.capacity", tt, old=old, new=capacity)
-        if capacity > old:
-            promote(tt)
-    return tt
+        return configuration.change_ticket_type(tt, by=by)
 
 
 def _decide(registration, *, by, accept: bool) -> Registration:
@@ -303,14 +329,21 @@ def move(registration, ticket_type, *, by) -> Registration:
             raise RegistrationError(_("The registration is already in that ticket type."))
         if old.checked_in_at:
             raise RegistrationError(_("A checked-in registration cannot be moved."))
-        if seat_counts(target)["accepted"] >= target.capacity:
-            raise RegistrationError(_("No seat is free in “%(name)s”.") % {"name": target.name})
+        taken = seat_counts(target)["accepted"]
+        if taken >= target.capacity:
+            raise RegistrationError(
+                _("No seat is free in “%(name)s” (%(taken)s of %(capacity)s taken).")
+                % {"name": target.name, "taken": taken, "capacity": target.capacity}
+            )
+        if _after_count_hook is not None:
+            _after_count_hook()
         held_seat = old.status == Status.ACCEPTED
         now = timezone.now()
         old.status = Status.CANCELLED
         old.cancelled_at = now
         old.cancelled_by = by if getattr(by, "pk", None) else None
-        old.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        old.cancel_reason = Registration.CancelReason.MOVED
+        old.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         moved = Registration.objects.create(
             ticket_type=target,
             event_id=target.event_id,

@@ -6,7 +6,9 @@ A ticket type may set `reconfirm_opens_at` (when the request goes out) and
 - asks every accepted, unconfirmed attendee of an open reconfirmation by e-mail, once
   (`reconfirm_requested_at`), including people who move up while it is open;
 - after the deadline, cancels those who were asked and did not confirm, through
-  `allocation.cancel`, so every freed seat passes down the waitlist in the same transaction.
+  `allocation.cancel(reason=EXPIRED)`, so every freed seat passes down the waitlist in the same
+  transaction. `cancel` re-reads the registration under the lock (after the ticket type's) and
+  skips a seat confirmed meanwhile: `confirm` holds that row's lock while it writes.
 
 Attendees confirm with `confirm` (the reconfirm page). The requests are recorded in the
 outbox in the transaction that marks them asked, and go out after commit, in batches.
@@ -33,6 +35,10 @@ from events.tasks import render_mail
 
 Status = Registration.Status
 MAIL_BATCH = 200
+
+#: Test-only seam: called between listing the overdue seats and cancelling them (the race
+#: tests widen the window with a sleep). None in production.
+_after_list_hook = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,13 +136,18 @@ def expire_due(now=None) -> int:
         .only("pk", "ticket_type_id")
     )
     cancelled = 0
+    overdue = list(overdue)
+    if _after_list_hook is not None:
+        _after_list_hook()
     # One cancel per seat: each frees exactly one seat and promotes the next in line, under
-    # the ticket type lock, in its own transaction (allocation's rule).
-    for registration in list(overdue):
+    # the ticket type lock, in its own transaction (allocation's rule). The list above may be
+    # stale: `cancel(reason=EXPIRED)` re-reads the registration under the lock and skips one
+    # confirmed (or cancelled, or checked in) since.
+    for registration in overdue:
         try:
-            allocation.cancel(registration, by=None)
+            allocation.cancel(registration, by=None, reason=Registration.CancelReason.EXPIRED)
         except RegistrationError:
-            continue  # cancelled or checked in meanwhile
+            continue  # confirmed, cancelled or checked in meanwhile
         cancelled += 1
     return cancelled
 

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.siteurl import site_url
+from events import queries
 from events.models import Community, Event
 
 FEED_SIZE = 30
@@ -51,7 +52,7 @@ class EventsFeed(Feed):
         return self.feed_url(obj)
 
     def events(self, obj):
-        return Event.objects.published().select_related("community")
+        return queries.events_with_figures(Event.objects.published())
 
     def items(self, obj):
         items = list(self.events(obj).order_by("-published_at", "-created_at", "-pk")[:FEED_SIZE])
@@ -69,6 +70,12 @@ class EventsFeed(Feed):
         lines = [f"<p><strong>{escape(when)}</strong>{' · ' + escape(where) if where else ''}</p>"]
         if item.catch:
             lines.append(f"<p>{escape(item.catch)}</p>")
+        if item.seats:
+            seats = _("%(applicants)s applied / %(seats)s seats") % {
+                "applicants": item.applicants,
+                "seats": item.seats,
+            }
+            lines.append(f"<p>{escape(seats)}</p>")
         lines.append(item.description_html)
         return "\n".join(lines)
 

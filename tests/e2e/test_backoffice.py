@@ -94,5 +94,8 @@ def test_organiser_draws_checks_in_and_exports(site, lottery_closed):
     raw = Path(download_info.value.path()).read_bytes()
     lines = raw.decode("utf-8").splitlines()
     assert raw.startswith("\ufeff".encode())
-    assert lines[0] == "\ufeffreceipt,name,e-mail,ticket type,status,rank,applied,checked in"
+    assert (
+        lines[0]
+        == "\ufeffreceipt,name,e-mail,ticket type,status,draw rank,waitlist place,applied,checked in"
+    )
     assert len(lines) == 5

@@ -25,8 +25,9 @@ def test_apply_to_lottery_organiser_draws_applicant_sees_result(site):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     site.open(tt.event.get_absolute_url())
-    page.get_by_role("radio", name="General (lottery)").check()
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("group", name="General (lottery)").get_by_role(
+        "button", name="Enter the lottery"
+    ).click()
     status = page.locator("#status-box")
     expect(status.get_by_text("Awaiting the lottery on")).to_be_visible()
 

@@ -22,8 +22,7 @@ def test_apply_see_status_cancel_and_next_person_moves_up(site, browser):
     # The first person takes the only seat in the browser.
     log_in(page, site, holder)
     site.open(tt.event.get_absolute_url())
-    page.get_by_role("radio", name="General").check()
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("group", name="General").get_by_role("button", name="Get a seat").click()
     status = page.locator("#status-box")
     expect(status.get_by_text("Accepted: you have a seat")).to_be_visible()
 
@@ -35,13 +34,13 @@ def test_apply_see_status_cancel_and_next_person_moves_up(site, browser):
     second.get_by_label("Password").fill(PASSWORD)
     second.get_by_role("button", name="Log in").click()
     second.goto(site.live_url + tt.event.get_absolute_url())
-    second.get_by_role("button", name="Apply").click()
+    second.get_by_role("button", name="Join the waitlist (#1)").click()
     expect(second.locator("#status-box").get_by_text("Waitlist #1")).to_be_visible()
 
     # The first person cancels, with the confirmation step.
     page.get_by_role("link", name="Cancel registration…").click()
     page.get_by_role("button", name="Yes, cancel my registration").click()
-    expect(status.get_by_text("Cancelled", exact=True)).to_be_visible()
+    expect(status.get_by_text("Cancelled by you", exact=True)).to_be_visible()
 
     # The second person has moved up.
     second.reload()
@@ -60,7 +59,7 @@ def test_apply_and_cancel_work_without_javascript(site, browser, live_server):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.goto(live_server.url + tt.event.get_absolute_url())
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("button", name="Get a seat").click()
     expect(page.get_by_role("status").get_by_text("You have a seat.")).to_be_visible()
     page.get_by_role("link", name="Show receipt").click()
     expect(page.get_by_role("img", name="QR code for check-in at the door")).to_be_visible()

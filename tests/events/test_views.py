@@ -130,7 +130,8 @@ def test_event_detail_shows_counts_and_per_seat(client):
     RegistrationFactory(ticket_type=tt, status=S.WAITLISTED, waitlist_rank=1)
     response = client.get(tt.event.get_absolute_url(), **EN)
     (shown,) = response.context["ticket_types"]
-    assert (shown.n_accepted, shown.n_pending, shown.n_waitlisted, shown.per_seat) == (2, 0, 1, 1.5)
+    f = shown.figures
+    assert (f.accepted, f.pending, f.waitlisted, f.per_seat) == (2, 0, 1, 1.5)
 
 
 def test_event_detail_times_are_in_event_timezone(client):
@@ -149,7 +150,7 @@ def test_event_detail_draft_is_404(client):
 
 def test_event_detail_participant_list_only_who_agreed(client):
     tt = TicketTypeFactory()
-    shown = RegistrationFactory(ticket_type=tt, user=UserFactory(display_name="Visible Person"))
+    RegistrationFactory(ticket_type=tt, user=UserFactory(display_name="Visible Person"))
     RegistrationFactory(
         ticket_type=tt, show_in_list=False, user=UserFactory(display_name="Hidden Person")
     )
@@ -157,8 +158,10 @@ def test_event_detail_participant_list_only_who_agreed(client):
         ticket_type=tt, status=S.CANCELLED, user=UserFactory(display_name="Gone Person")
     )
     response = client.get(tt.event.get_absolute_url(), **EN)
-    assert [p.pk for p in response.context["participants"]] == [shown.pk]
+    (group,) = response.context["participant_groups"]
+    assert (group.status, group.names, group.hidden) == ("accepted", ["Visible Person"], 1)
     assert "Hidden Person" not in response.text
+    assert "and 1 more who chose not to be listed" in response.text
 
 
 def test_event_detail_markdown_is_inert(client):
@@ -211,7 +214,7 @@ def test_event_detail_query_count_is_constant(
     client.get("/")  # warm the session
     # session, user, event, ticket types, your registration, verified?, participants,
     # and the talks/reports template tags: programme, materials, report link
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(tt.event.get_absolute_url())
     assert response.status_code == 200
 
@@ -537,8 +540,8 @@ def test_event_detail_ticket_table_marks_your_ticket_type(client, member):
 
     assert len(rows) == 2
     assert re.findall(r'<td class="num">(\d+)', rows[0]) == ["10", "3"]
-    assert '<span class="badge badge-ok">Accepted</span>' in rows[0]
-    assert '<span class="badge badge-ok">Accepted</span>' not in rows[1]
+    assert '<span class="badge badge-ok" data-state="accepted">Accepted</span>' in rows[0]
+    assert 'data-state="accepted"' not in rows[1]
 
 
 def test_event_detail_puts_the_action_before_the_description(client):
@@ -605,3 +608,115 @@ def test_community_without_members_invites_the_first_instead_of_showing_zero(cli
 
     assert "No members yet: be the first to join." in page
     assert 'class="big-number"' not in page
+
+
+# -- The apply box chooses well -------------------------------------------------------------
+
+
+def _drawn_lottery_and_free_first_come():
+    """A lottery drawn with 42 people waiting, and a first-come type with seats free."""
+    event = EventFactory()
+    lottery = TicketTypeFactory(event=event, lottery=True, capacity=1, name="Lottery seats")
+    TicketType.objects.filter(pk=lottery.pk).update(drawn_at=timezone.now(), seats_at_draw=1)
+    RegistrationFactory(ticket_type=lottery)
+    for rank in range(1, 43):
+        RegistrationFactory(ticket_type=lottery, status=S.WAITLISTED, waitlist_rank=rank)
+    TicketTypeFactory(event=event, capacity=10, name="Blog", position=1)
+    return event
+
+
+def _apply_buttons(html):
+    return re.findall(
+        r'<button type="submit" name="ticket_type" value="\d+" class="([^"]*)">([^<]*)<', html
+    )
+
+
+def test_apply_box_preselects_nothing_and_says_the_waitlist_on_its_button(client, member):
+    event = _drawn_lottery_and_free_first_come()
+
+    response = client.get(event.get_absolute_url(), **EN)
+
+    assert 'type="radio"' not in response.text
+    assert _apply_buttons(response.text) == [
+        ("btn btn-block btn-secondary", "Join the waitlist (#43)"),
+        ("btn btn-block", "Get a seat"),
+    ]
+
+
+def test_apply_box_lottery_open_offers_the_lottery(client, member):
+    tt = TicketTypeFactory(lottery=True)
+
+    response = client.get(tt.event.get_absolute_url(), **EN)
+
+    assert _apply_buttons(response.text) == [("btn btn-block", "Enter the lottery")]
+
+
+def test_apply_to_the_waitlist_is_told_without_success_green(client, member):
+    tt = TicketTypeFactory(capacity=0)
+
+    response = client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True, **EN)
+
+    (message,) = response.context["messages"]
+    assert (message.level_tag, str(message)) == (
+        "info",
+        "All seats are taken: you are number 1 on the waitlist.",
+    )
+
+
+# -- Names of states ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "english", "japanese"),
+    [
+        ("self", "Cancelled by you", "キャンセル済み（自分で取り消し）"),
+        ("organiser", "Cancelled by the organisers", "主催者によりキャンセル"),
+        ("expired", "Expired (not reconfirmed)", "期限切れ（参加確認なし）"),
+    ],
+)
+def test_me_names_who_cancelled_in_both_languages(client, member, reason, english, japanese):
+    RegistrationFactory(user=member, status=S.CANCELLED, cancel_reason=reason)
+
+    in_english = client.get(reverse("events:me"), **EN).text
+    in_japanese = client.get(reverse("events:me"), HTTP_ACCEPT_LANGUAGE="ja").text
+
+    assert f">{english}</span>" in in_english
+    assert f">{japanese}</span>" in in_japanese
+    assert "中止" not in in_japanese
+
+
+def test_me_names_an_event_cancelled_and_a_no_show(client, member):
+    RegistrationFactory(
+        user=member,
+        ticket_type=TicketTypeFactory(event=EventFactory(status=Event.Status.CANCELLED)),
+    )
+    starts = timezone.now() - dt.timedelta(days=2)
+    ended = EventFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    window = {"opens_at": starts - dt.timedelta(days=9), "closes_at": starts - dt.timedelta(days=3)}
+    RegistrationFactory(user=member, ticket_type=TicketTypeFactory(event=ended, **window))
+
+    text = client.get(reverse("events:me"), **EN).text
+
+    assert re.findall(r'data-state="(\w+)">([^<]+)<', text) == [
+        ("event_cancelled", "Event cancelled"),
+        ("no_show", "No-show"),
+    ]
+
+
+def test_cancel_confirmation_of_a_lottery_entry_loses_no_waitlist_place(client, member):
+    registration = RegistrationFactory(
+        user=member, ticket_type=TicketTypeFactory(lottery=True), status=S.PENDING
+    )
+
+    response = client.get(reverse("events:cancel", args=[registration.receipt]), **EN)
+
+    assert "your entry in the lottery on" in response.text
+    assert "waitlist (#" not in response.text
+    # The safe choice is the prominent button; cancelling is the quiet one.
+    assert re.findall(
+        r'class="(btn[^"]*)"[^>]*>(Keep my registration|Yes, cancel my registration)<',
+        response.text,
+    ) == [
+        ("btn", "Keep my registration"),
+        ("btn btn-secondary btn-quiet-danger", "Yes, cancel my registration"),
+    ]

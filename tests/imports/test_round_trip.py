@@ -71,7 +71,7 @@ def test_demo_community_round_trips_through_the_api(live_server, settings):
     assert _talks(fresh) == _talks(demo)
     assert _blogs(fresh) == _blogs(demo)
     figures = {
-        e.title: (e.api_limit, e.api_accepted, e.api_waiting)
+        e.title: (e.seats if e.api_opens else None, e.accepted, e.waitlisted + e.pending)
         for e in public_events().filter(community=demo)
     }
     assert {

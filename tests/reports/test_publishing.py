@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from events.models import AuditLog, Registration
@@ -35,17 +36,22 @@ def test_compute_figures_counts_seats_applicants_and_attendance(event_with_regis
 
     assert {k: v for k, v in result.items() if k != "ticket_types"} == {
         "seats": 5,
-        "applicants": 11,
-        "applicants_per_seat": 2.2,
+        "applicants": 9,  # 5 accepted + 4 waitlisted; cancelled and rejected are not applicants
+        "applicants_per_seat": 1.8,
         "lottery_drawn_at": drawn_at.isoformat(),
         "accepted": 5,
+        "waitlisted": 4,
+        "pending": 0,
+        "cancelled": 1,
+        "rejected": 1,
         "checked_in": 3,
+        "no_shows": 2,
         "attendance_rate": 0.6,
     }
     assert [
         (row["capacity"], row["applicants"], row["accepted"], row["checked_in"])
         for row in result["ticket_types"]
-    ] == [(3, 8, 3, 2), (2, 3, 2, 1)]
+    ] == [(3, 7, 3, 2), (2, 2, 2, 1)]
 
 
 def test_compute_figures_counts_a_person_once_after_reapplying(past_event, past_ticket_type):
@@ -81,7 +87,7 @@ def test_create_draft_prefills_title_lead_figures_and_summaries(
     assert report.status == Report.Status.DRAFT
     assert report.title == f"{event_with_registrations.title} report"
     assert report.lead == event_with_registrations.catch
-    assert report.figures["applicants"] == 11
+    assert report.figures["applicants"] == 9
     assert report.last_edited_by == organiser
     assert list(
         report.talk_summaries.order_by("talk__position").values_list("talk", "summary")
@@ -90,6 +96,17 @@ def test_create_draft_prefills_title_lead_figures_and_summaries(
         (talks[0].pk, ""),
     ]
     assert AuditLog.objects.filter(action="report.create_draft").count() == 1
+
+
+def test_create_draft_refuses_an_event_that_has_not_ended(future_event, organiser):
+    with pytest.raises(ReportError) as refused:
+        publishing.create_draft(future_event, by=organiser)
+
+    end = timezone.localtime(future_event.ends_at, future_event.tzinfo)
+    assert str(refused.value) == (
+        f"The event has not ended yet; write its report after {end:%Y-%m-%d %H:%M}."
+    )
+    assert Report.objects.count() == 0
 
 
 def test_create_draft_refuses_a_second_report(past_event, organiser):
@@ -151,7 +168,8 @@ def test_refresh_figures_adds_summaries_for_new_talks(past_event, organiser):
 
 
 def test_publish_refuses_an_event_that_has_not_ended(future_event, organiser):
-    report = publishing.create_draft(future_event, by=organiser)
+    # A draft made before the event was moved to a later date.
+    report = ReportFactory(event=future_event, status=Report.Status.DRAFT, published_at=None)
 
     with pytest.raises(ReportError, match="has not ended yet"):
         publishing.publish(report, by=organiser)

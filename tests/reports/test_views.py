@@ -282,6 +282,30 @@ def test_admin_create_view_offers_only_own_events(client, past_event, organiser)
     assert list(response.context["form"].fields["event"].queryset) == [past_event]
 
 
+def test_admin_create_view_lists_only_events_that_have_ended(
+    client, past_event, future_event, organiser
+):
+    client.force_login(organiser)
+
+    response = client.get(reverse("admin:reports_report_add"))
+
+    assert list(response.context["form"].fields["event"].queryset) == [past_event]
+
+
+def test_admin_create_view_twice_opens_the_first_draft(client, past_event, organiser):
+    client.force_login(organiser)
+    client.post(reverse("admin:reports_report_add"), {"event": past_event.pk})
+
+    # The second submission of the same form, once the event has its draft.
+    response = client.post(
+        reverse("admin:reports_report_create", args=[past_event.pk]), {"event": past_event.pk}
+    )
+
+    report = Report.objects.get(event=past_event)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:reports_report_change", args=[report.pk])
+
+
 def _change_data(report, **extra):
     summaries = list(report.talk_summaries.all())
     data = {
@@ -318,7 +342,7 @@ def test_admin_save_and_publish_publishes(client, past_event, organiser):
 
 
 def test_admin_publish_of_a_future_event_shows_the_reason(client, future_event, organiser):
-    report = publishing.create_draft(future_event, by=organiser)
+    report = ReportFactory(event=future_event, status=Report.Status.DRAFT, published_at=None)
     client.force_login(organiser)
 
     response = client.post(

@@ -98,8 +98,8 @@ def test_participant_list_marks_organisers(client):
     response = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert [
         (p.name, p.is_organiser)
-        for _, people in response.context["participant_groups"]
-        for p in people
+        for group in response.context["participant_groups"]
+        for p in group.people
     ] == [
         ("Real Organiser", True),
         ("Attendee A", False),

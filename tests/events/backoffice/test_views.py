@@ -57,18 +57,14 @@ def test_dashboard_counts_per_ticket_type(org_client, event):
 
     figures = {f.ticket_type.pk: f for f in response.context["figures"]}
     general, drawn = figures[tt.pk], figures[lottery.pk]
-    assert (general.applicants, general.accepted, general.waitlisted) == (8, 5, 2)
+    assert (general.applicants, general.accepted, general.waitlisted) == (7, 5, 2)
     assert (general.cancelled, general.pending, general.checked_in) == (1, 0, 1)
-    assert general.per_seat == 0.8
+    assert general.per_seat == 0.7
     assert general.no_shows is None  # the event has not ended
     assert (drawn.applicants, drawn.pending, drawn.per_seat) == (3, 3, 1.5)
     assert drawn.chart.max_value == 3
-    assert response.context["totals"] == {
-        "applicants": 11,
-        "accepted": 5,
-        "capacity": 12,
-        "checked_in": 1,
-    }
+    totals = response.context["totals"]
+    assert (totals.applicants, totals.accepted, totals.seats, totals.checked_in) == (10, 5, 12, 1)
 
 
 def test_dashboard_counts_no_shows_after_the_event(org_client, organiser):
@@ -100,7 +96,7 @@ def test_dashboard_queries_do_not_grow_with_registrations(
     TicketTypeFactory(event=event, lottery=True)
     url = reverse("admin:events_event_dashboard", args=[event.pk])
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = org_client.get(url)
 
     assert response.status_code == 200
@@ -477,7 +473,8 @@ def _content(response) -> str:
 def test_csv_has_bom_columns_and_rows(org_client, event, general):
     attendee = UserFactory(display_name="=HYPERLINK(1)", email="a@example.com")
     registration = _reg(general, S.ACCEPTED, user=attendee, checked_in_at=timezone.now())
-    _reg(general, S.WAITLISTED, waitlist_rank=3)
+    _reg(general, S.WAITLISTED, waitlist_rank=3, draw_rank=7)
+    _reg(general, S.CANCELLED, cancel_reason="self")
 
     response = org_client.get(reverse("admin:events_event_export", args=[event.pk]))
 
@@ -492,20 +489,24 @@ def test_csv_has_bom_columns_and_rows(org_client, event, general):
         "e-mail",
         "ticket type",
         "status",
-        "rank",
+        "draw rank",
+        "waitlist place",
         "applied",
         "checked in",
     ]
-    assert rows[1][:6] == [
+    assert rows[1][:7] == [
         registration.receipt,
         "'=HYPERLINK(1)",
         "a@example.com",
         "General",
-        "Accepted",
+        "Checked in",
+        "",
         "",
     ]
-    assert rows[2][4:6] == ["Waitlisted", "3"]
-    assert len(rows) == 3
+    # Draw rank and current waitlist place are separate columns: rank 7, first in line now.
+    assert rows[2][4:7] == ["Waitlisted", "7", "1"]
+    assert rows[3][4:7] == ["Cancelled by the attendee", "", ""]
+    assert len(rows) == 4
     assert AuditLog.objects.filter(event=event, action="event.export_csv").count() == 1
 
 
@@ -917,3 +918,67 @@ def test_dashboard_links_open_filtered_lists(org_client, event, general):
     assert [r.pk for r in registrations.context["cl"].result_list] == [registration.pk]
     assert [r.pk for r in by_type.context["cl"].result_list] == [registration.pk]
     assert audit.status_code == 200
+
+
+# -- Configuration: allocation and schedule -------------------------------------------------
+
+
+def test_allocation_change_with_entries_is_refused_in_place(org_client, event):
+    tt = TicketTypeFactory(event=event, lottery=True, name="General")
+    _reg(tt, S.PENDING)
+    _reg(tt, S.PENDING)
+
+    response = org_client.post(
+        reverse("admin:events_tickettype_change", args=[tt.pk]),
+        _tt_post_data(tt, allocation="first_come"),
+    )
+
+    tt.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["allocation"] == [
+        "“General” already has 2 registrations made under Lottery; its allocation cannot "
+        "change to First come, first served. Create a new ticket type instead."
+    ]
+    assert tt.allocation == "lottery"
+
+
+def _event_change_data(org_client, event, **changes):
+    change = org_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    data = dict(_form_data(change.context["adminform"].form))
+    for formset in change.context["inline_admin_formsets"]:
+        data.update(_formset_data(formset.formset, {}))
+    data.update(changes)
+    data.pop("confirm_schedule_change", None)
+    return data
+
+
+def test_venue_change_with_registrants_asks_for_confirmation(org_client, event):
+    _reg(TicketTypeFactory(event=event), S.ACCEPTED)
+    data = _event_change_data(org_client, event, venue_name="Another Hall")
+
+    response = org_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    event.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["confirm_schedule_change"] == [
+        "1 person is registered for this event. Tick the box to change its venue and e-mail "
+        "them what changed."
+    ]
+    assert (event.venue_name, mail.outbox) == ("Example Hall", [])
+
+
+def test_confirmed_venue_change_mails_the_registrants(
+    org_client, event, django_capture_on_commit_callbacks
+):
+    registration = _reg(TicketTypeFactory(event=event), S.ACCEPTED, language="en")
+    data = _event_change_data(org_client, event, venue_name="Another Hall")
+    data["confirm_schedule_change"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = org_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    event.refresh_from_db()
+    assert response.status_code == 302
+    assert event.venue_name == "Another Hall"
+    assert [m.to for m in mail.outbox] == [[registration.user.email]]
+    assert "Venue: Another Hall\n  (was: Example Hall)" in mail.outbox[0].body

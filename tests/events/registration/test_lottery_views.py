@@ -31,7 +31,7 @@ def drawn_lottery(entries: int, capacity: int = 5):
 def test_lottery_page_queries_do_not_grow_with_entries(client, django_assert_num_queries, entries):
     tt = drawn_lottery(entries)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(f"/events/{tt.event_id}/lottery/")
 
     assert response.status_code == 200
