@@ -115,8 +115,13 @@ def _already_registered() -> RegistrationError:
     return RegistrationError(_("You are already registered for this event."))
 
 
-def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -> Registration:
-    """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted."""
+def apply(
+    ticket_type, *, user, show_in_list: bool = True, language: str = "", answers=None
+) -> Registration:
+    """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted.
+
+    `answers` ({Question: value}) are checked and stored in the same transaction
+    (`events.registration.answers.store`): a refused answer sends no application."""
     if user is None or not user.is_authenticated:
         raise RegistrationError(_("Please log in to apply."))
     if not has_verified_email(user):
@@ -156,6 +161,8 @@ def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -
                 decided_at=now if status != Status.PENDING else None,
                 **({"language": language} if language else {}),
             )
+            registration.ticket_type = tt
+            store_answers(registration, answers)
             _enqueue_mail(registration.pk)
     except IntegrityError:
         # Two tabs applying to two ticket types of one event hold different locks; the
@@ -166,6 +173,12 @@ def apply(ticket_type, *, user, show_in_list: bool = True, language: str = "") -
             raise _already_registered() from None
         raise
     return registration
+
+
+def store_answers(registration, answers) -> None:
+    from events.registration import answers as answers_workflow  # it imports this module
+
+    answers_workflow.store(registration, answers)
 
 
 def _event_id_of(ticket_type) -> int:
