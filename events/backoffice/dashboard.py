@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import AuditLog, Event, Registration, TicketType
+from events.models import Answer, AuditLog, Event, Registration, TicketType
 from events.registration import draw
 
 Status = Registration.Status
@@ -211,11 +211,17 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
     def when(value):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
-    yield BOM + writer.writerow(CSV_COLUMNS)
+    questions = list(event.questions.order_by("position", "pk"))
+    # One column per question, named by its number and text (English where given).
+    header = CSV_COLUMNS + [
+        f"Q{n}: {q.text_en or q.text_ja}" for n, q in enumerate(questions, start=1)
+    ]
+    yield BOM + writer.writerow([_cell(name) for name in header])
     rows = (
         Registration.objects.filter(event=event)
         .order_by("ticket_type__position", "ticket_type_id", "applied_at", "pk")
         .values_list(
+            "pk",
             "receipt",
             "user__display_name",
             "user__nickname",
@@ -228,38 +234,59 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
             "checked_in_at",
         )
     )
-    buffer = []
-    for (
-        receipt,
-        display,
-        nickname,
-        email,
-        tt_name,
-        status,
-        w_rank,
-        d_rank,
-        applied,
-        checked,
-    ) in rows.iterator(chunk_size=2000):
-        buffer.append(
-            writer.writerow(
-                [
-                    receipt,
-                    _cell(display or nickname),
-                    _cell(email),
-                    _cell(tt_name),
-                    str(labels.get(status, status)),
-                    w_rank if w_rank is not None else (d_rank if d_rank is not None else ""),
-                    when(applied),
-                    when(checked),
-                ]
+
+    def lines(batch):
+        answers = _answers_of([row[0] for row in batch]) if questions else {}
+        out = []
+        for (
+            pk,
+            receipt,
+            display,
+            nickname,
+            email,
+            tt_name,
+            status,
+            w_rank,
+            d_rank,
+            applied,
+            checked,
+        ) in batch:
+            given = answers.get(pk, {})
+            out.append(
+                writer.writerow(
+                    [
+                        receipt,
+                        _cell(display or nickname),
+                        _cell(email),
+                        _cell(tt_name),
+                        str(labels.get(status, status)),
+                        w_rank if w_rank is not None else (d_rank if d_rank is not None else ""),
+                        when(applied),
+                        when(checked),
+                        *(_cell(given.get(q.pk, "")) for q in questions),
+                    ]
+                )
             )
-        )
-        if len(buffer) >= chunk_size:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
+        return "".join(out)
+
+    batch = []
+    for row in rows.iterator(chunk_size=2000):
+        batch.append(row)
+        if len(batch) >= chunk_size:
+            yield lines(batch)
+            batch = []
+    if batch:
+        yield lines(batch)
+
+
+def _answers_of(registration_ids) -> dict:
+    """{registration id: {question id: the answer in words}} for a batch of registrations
+    (one query per batch: memory stays flat)."""
+    result: dict = {}
+    for answer in Answer.objects.filter(registration_id__in=registration_ids):
+        text = answer.display_value(separator="; ")
+        result.setdefault(answer.registration_id, {})[answer.question_id] = text
+    return result
 
 
 # -- Attendance history ---------------------------------------------------------------------
