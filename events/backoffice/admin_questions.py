@@ -42,6 +42,10 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.event = event
         field = self.fields["ticket_types"]
+        # Plain checkboxes named by the ticket type (no "add another" popup: ticket types are
+        # added above, on the same page).
+        field.widget = forms.CheckboxSelectMultiple()
+        field.label_from_instance = lambda ticket_type: ticket_type.name
         field.queryset = (
             TicketType.objects.filter(event=event)
             if event is not None and event.pk
