@@ -141,11 +141,33 @@ def load(users) -> dict[str, Event]:
                 if allocation == TicketType.Allocation.LOTTERY
                 else None,
             )
+        _demo_questions(event_24)
     # Last: #23's applicants must exist before the draw, and check-ins come after it.
     load_applicants(users, event_23, event_24)
     draw_demo_lottery(event_23)
     settle_after_draw(event_23)
     return {"community": community, "event_23": event_23, "event_24": event_24}
+
+
+def _demo_questions(event) -> None:
+    """The questionnaire (アンケート) of #24: experience, the party, and one for LT speakers."""
+    from events.models import Question
+
+    kind = Question.Kind
+    Question.objects.create(
+        event=event, position=0, kind=kind.ONE_CHOICE, required=True,
+        text_ja="Docker の利用経験は？", text_en="How much have you used Docker?",
+        choices="これから | Not yet\n1 年未満 | Less than a year\n1 年以上 | A year or more",
+    )  # fmt: skip
+    Question.objects.create(
+        event=event, position=1, kind=kind.YES_NO, counts_for_party=True,
+        text_ja="懇親会に参加しますか？", text_en="Will you join the party after the talks?",
+    )  # fmt: skip
+    lt_title = Question.objects.create(
+        event=event, position=2, kind=kind.SHORT_TEXT, required=True,
+        text_ja="LT のタイトル", text_en="Title of your lightning talk",
+    )  # fmt: skip
+    lt_title.ticket_types.set(event.ticket_types.filter(allocation="approval"))
 
 
 def draw_demo_lottery(event_23) -> None:
