@@ -93,11 +93,14 @@ class ApplyForm(QuestionsMixin, forms.Form):
         self.fields["ticket_type"].queryset = event.ticket_types.all()
         self.add_questions(questions)
         for question in self.questions:
-            limited_to = [tt.name for tt in question.ticket_types.all()]
+            limited_to = list(question.ticket_types.all())
             if limited_to:
-                self.fields[f"q{question.pk}"].help_text = _("Only for: %(names)s") % {
-                    "names": ", ".join(limited_to)
+                field = self.fields[f"q{question.pk}"]
+                field.help_text = _("Only for: %(names)s") % {
+                    "names": ", ".join(tt.name for tt in limited_to)
                 }
+                # For site.js, which hides the questions of the ticket types not chosen.
+                field.asked_for = " ".join(str(tt.pk) for tt in limited_to)
 
     def asked(self, ticket_type) -> list[Question]:
         """The questions asked for `ticket_type`."""

@@ -15,6 +15,7 @@ from tests.factories import (
     PASSWORD,
     CommunityFactory,
     EventFactory,
+    QuestionFactory,
     TicketTypeFactory,
     UserFactory,
 )
@@ -133,3 +134,29 @@ def test_organiser_asks_attendee_answers_on_a_phone_in_japanese(site, browser, l
         "Q2: Will you join the party?",
     ]
     assert lines[1].split(",")[-2:] == ["Intermediate", "Yes"]
+
+
+def test_apply_box_shows_only_the_chosen_ticket_types_questions(browser, live_server):
+    event = EventFactory(title="Docker #25")
+    TicketTypeFactory(event=event, name="General", position=0)
+    speakers = TicketTypeFactory(event=event, name="Speakers", position=1, approval=True)
+    talk = QuestionFactory(event=event, text_en="Title of your talk", required=True)
+    talk.ticket_types.set([speakers])
+    attendee = UserFactory()
+    context = _signed_in_context(browser, live_server, attendee, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.url + event.get_absolute_url())
+    box = page.locator("#status-box")
+
+    title = box.get_by_label("Title of your talk (required)")
+    expect(title).to_be_hidden()
+    box.get_by_role("radio", name="Speakers").check()
+    expect(title).to_be_visible()
+    title.fill("Rootless containers")
+    box.get_by_role("radio", name="General").check()
+    expect(title).to_be_hidden()
+    box.get_by_role("button", name="Apply").click()
+
+    expect(box.get_by_text("Accepted: you have a seat")).to_be_visible()
+    assert Answer.objects.filter(user=attendee).count() == 0
+    context.close()
