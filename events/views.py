@@ -263,6 +263,11 @@ def answers_view(request, receipt):
             f"q{a.question_id}": a.values if a.kind == Question.Kind.SEVERAL_CHOICES else a.value
             for a in given
         }
+        if request.method == "POST":
+            try:  # changing answers shares the apply budget
+                ratelimit.hit("apply", request.user)
+            except ratelimit.RateLimited as exc:
+                return _rate_limited(request, registration.event, exc)
         data = request.POST if request.method == "POST" else None
         form = AnswersForm(data, initial=initial, questions=questions)
         if request.method == "POST" and form.is_valid():

@@ -228,6 +228,16 @@ def test_answers_page_of_another_person_is_404(client, member, tt, level):
     assert someone.answers.get().value == "初心者 | Beginner"
 
 
+def test_answers_page_changes_share_the_apply_rate_limit(client, member, tt, level, settings):
+    settings.MEETUP_RATE_LIMITS = {"apply": "2/m"}
+    registration = allocation.apply(tt, user=member, answers={level: "初心者 | Beginner"})
+    url = reverse("events:answers", args=[registration.receipt])
+
+    codes = [client.post(url, {f"q{level.pk}": "上級 | Advanced"}).status_code for _ in range(3)]
+
+    assert codes == [302, 302, 429]
+
+
 # -- privacy ---------------------------------------------------------------------------------
 
 SECRET = "my-secret-allergy-7Q"
