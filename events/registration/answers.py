@@ -76,9 +76,11 @@ def _check_questions(registration: Registration, questions, answers) -> None:
             )
 
 
-def store(registration: Registration, answers: dict | None, *, questions=None) -> list[Answer]:
-    """Write the answers of a registration (replacing earlier ones). Call inside a transaction;
-    on a refusal the caller's transaction rolls back, registration included."""
+def store(
+    registration: Registration, answers: dict | None, *, questions=None, replace=False
+) -> list[Answer]:
+    """Write the answers of a registration (`replace`: instead of its earlier ones). Call inside
+    a transaction; on a refusal the caller's transaction rolls back, registration included."""
     answers = {q: v for q, v in (answers or {}).items()}
     if questions is None:
         questions = questions_for(registration.ticket_type)
@@ -101,7 +103,8 @@ def store(registration: Registration, answers: dict | None, *, questions=None) -
                     answered_at=now,
                 )
             )
-    Answer.objects.filter(registration=registration).delete()
+    if replace:
+        Answer.objects.filter(registration=registration).delete()
     return Answer.objects.bulk_create(rows)
 
 
@@ -129,4 +132,4 @@ def change(registration: Registration, answers: dict | None, *, by) -> list[Answ
                 if registration.is_live
                 else _("This registration is cancelled.")
             )
-        return store(registration, answers)
+        return store(registration, answers, replace=True)
