@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from events.backoffice import admin_events, admin_registrations  # noqa: F401
+from events.backoffice import admin_events, admin_questions, admin_registrations  # noqa: F401
 
 admin.site.site_header = _("Meetup back office")
 admin.site.site_title = _("Meetup back office")

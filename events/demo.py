@@ -142,11 +142,33 @@ def load(users) -> dict[str, Event]:
                 if method == TicketType.Allocation.LOTTERY
                 else None,
             )
+        _demo_questions(event_24)
     # Last: #23's applicants must exist before the draw, and check-ins come after it.
     load_applicants(users, event_23, event_24)
     draw_demo_lottery(event_23)
     settle_after_draw(event_23)
     return {"community": community, "event_23": event_23, "event_24": event_24}
+
+
+def _demo_questions(event) -> None:
+    """The questionnaire (アンケート) of #24: experience, the party, and one for LT speakers."""
+    from events.models import Question
+
+    kind = Question.Kind
+    Question.objects.create(
+        event=event, position=0, kind=kind.ONE_CHOICE, required=True,
+        text_ja="Docker の利用経験は？", text_en="How much have you used Docker?",
+        choices="これから | Not yet\n1 年未満 | Less than a year\n1 年以上 | A year or more",
+    )  # fmt: skip
+    Question.objects.create(
+        event=event, position=1, kind=kind.YES_NO, counts_for_party=True,
+        text_ja="懇親会に参加しますか？", text_en="Will you join the party after the talks?",
+    )  # fmt: skip
+    lt_title = Question.objects.create(
+        event=event, position=2, kind=kind.SHORT_TEXT, required=True,
+        text_ja="LT のタイトル", text_en="Title of your lightning talk",
+    )  # fmt: skip
+    lt_title.ticket_types.set(event.ticket_types.filter(allocation="approval"))
 
 
 def draw_demo_lottery(event_23) -> None:
@@ -277,11 +299,47 @@ def _spread(start, end, n, rng):
     return sorted(start + dt.timedelta(seconds=span * rng.random() ** 3) for _ in range(n))
 
 
+LT_TITLES = [
+    "BuildKit のキャッシュを使い倒す",
+    "Rootless Podman で CI を回す",
+    "コンテナイメージを 10 MB にした話",
+]
+
+
+def _demo_answers(questions, n: int, rng) -> dict:
+    """What applicant number `n` answers: a choice, yes or no, an LT title."""
+    from events.models import NO, YES
+
+    answers = {}
+    for question in questions:
+        if question.is_choice:
+            answers[question] = rng.choice(question.options)
+        elif question.kind == question.Kind.YES_NO:
+            answers[question] = YES if rng.random() < 0.6 else NO
+        elif question.required:
+            answers[question] = LT_TITLES[n % len(LT_TITLES)]
+    return answers
+
+
 def _apply_all(tt, people, times, hidden_every=0, hidden_at=-1):
-    """Apply each person at their time; some chose not to appear in the participant list."""
+    """Apply each person at their time, answering the event's questions; some chose not to
+    appear in the participant list."""
+    import random
+
+    from events.registration.answers import questions_for
+
+    questions = questions_for(tt)
+    rng = random.Random(tt.pk)
     for n, (user, applied_at) in enumerate(zip(people, times, strict=True)):
         listed = not hidden_every or n % hidden_every != hidden_at
-        allocation.apply(tt, user=user, show_in_list=listed, now=applied_at, notify=False)
+        allocation.apply(
+            tt,
+            user=user,
+            show_in_list=listed,
+            answers=_demo_answers(questions, n, rng),
+            now=applied_at,
+            notify=False,
+        )
 
 
 def load_applicants(users, event_23, event_24) -> None:

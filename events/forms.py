@@ -6,12 +6,80 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Community, Event, TicketType
+from events.models import NO, YES, Community, Event, Question, TicketType, option_label
 
 
-class ApplyForm(forms.Form):
+def question_field(question: Question) -> forms.Field:
+    """The form field that asks `question` in the active language. Required questions are
+    checked by the form's clean() (only those asked for the chosen ticket type)."""
+    options = {"label": question.text(), "required": False}
+    kind = question.kind
+    if kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+        widget = forms.Textarea(attrs={"rows": 3}) if kind == Question.Kind.LONG_TEXT else None
+        return forms.CharField(max_length=question.max_length, widget=widget, **options)
+    invalid = {"invalid_choice": _("Choose one of the options offered.")}
+    if kind == Question.Kind.YES_NO:
+        choices = [(YES, _("Yes")), (NO, _("No"))]
+        return forms.ChoiceField(
+            choices=choices, widget=forms.RadioSelect, error_messages=invalid, **options
+        )
+    choices = [(raw, option_label(raw)) for raw in question.options]
+    if kind == Question.Kind.SEVERAL_CHOICES:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=invalid, **options
+        )
+    return forms.ChoiceField(
+        choices=choices, widget=forms.RadioSelect, error_messages=invalid, **options
+    )
+
+
+class QuestionsMixin:
+    """Adds one field per question (named q<id>) and turns the cleaned values into the
+    `answers` mapping of `events.registration.answers`."""
+
+    def add_questions(self, questions):
+        self.label_suffix = ""  # a question ends with its own punctuation
+        self.questions = list(questions)
+        for question in self.questions:
+            field = question_field(question)
+            if question.required:
+                field.label = f"{field.label} " + str(_("(required)"))
+            self.fields[f"q{question.pk}"] = field
+
+    def question_fields(self):
+        return [self[f"q{q.pk}"] for q in self.questions]
+
+    def answers(self, questions) -> dict:
+        return {q: self.cleaned_data.get(f"q{q.pk}") for q in questions}
+
+    def require_answers(self, questions) -> None:
+        for question in questions:
+            name = f"q{question.pk}"
+            if question.required and name not in self.errors and not self.cleaned_data.get(name):
+                self.add_error(name, _("Please answer this question."))
+
+
+class AnswersForm(QuestionsMixin, forms.Form):
+    """A registration's answers, changed from /me/."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_questions(questions)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.require_answers(self.questions)
+        return cleaned
+
+
+class ApplyForm(QuestionsMixin, forms.Form):
     """The apply form. `ticket_type` must be a ticket type of THIS event (a forged id from
-    another event is an invalid choice, not a registration elsewhere)."""
+    another event is an invalid choice, not a registration elsewhere).
+
+    It carries every question of the event (each names the ticket types it is limited to,
+    if any: without JavaScript the form cannot hide them); only the chosen ticket type's
+    questions are checked and answered.
+    """
 
     ticket_type = forms.ModelChoiceField(
         queryset=TicketType.objects.none(),
@@ -23,9 +91,45 @@ class ApplyForm(forms.Form):
         label=_("Show my name on the participant list"), required=False, initial=True
     )
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticket_type"].queryset = event.ticket_types.all()
+        self.add_questions(questions)
+        for question in self.questions:
+            limited_to = list(question.ticket_types.all())
+            if limited_to:
+                field = self.fields[f"q{question.pk}"]
+                field.help_text = _("Only for: %(names)s") % {
+                    "names": ", ".join(tt.name for tt in limited_to)
+                }
+                # For site.js, which hides the questions of the ticket types not chosen.
+                field.asked_for = " ".join(str(tt.pk) for tt in limited_to)
+
+    def asked(self, ticket_type) -> list[Question]:
+        """The questions asked for `ticket_type`."""
+        return [
+            q
+            for q in self.questions
+            if not q.ticket_types.all() or ticket_type in q.ticket_types.all()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        ticket_type = cleaned.get("ticket_type")
+        if ticket_type is None:
+            return cleaned
+        asked = set(self.asked(ticket_type))
+        for question in self.questions:
+            if question not in asked:  # another ticket type's question: neither checked nor kept
+                name = f"q{question.pk}"
+                self.errors.pop(name, None)
+                cleaned.pop(name, None)
+        self.require_answers([q for q in self.questions if q in asked])
+        return cleaned
+
+    @property
+    def chosen_answers(self) -> dict:
+        return self.answers(self.asked(self.cleaned_data["ticket_type"]))
 
 
 def _month_choices():

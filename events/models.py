@@ -588,3 +588,172 @@ class OutboxMail(models.Model):
 
     def __str__(self):
         return f"{self.message} → {self.recipient}"
+
+
+# -- Questionnaire (アンケート) ----------------------------------------------------------------
+
+#: Limits on what an organiser asks and what an applicant answers.
+QUESTION_TEXT_MAX = 300
+OPTION_MAX = 100
+OPTIONS_MAX = 20
+SHORT_ANSWER_MAX = 200
+LONG_ANSWER_MAX = 2000
+#: Between an option's Japanese and English label, on one line of `Question.choices`.
+OPTION_SEPARATOR = " | "
+YES, NO = "yes", "no"
+
+
+def option_label(raw: str, language: str | None = None) -> str:
+    """One line of a question's options in `language` ("日本語 | English" gives either)."""
+    from django.utils.translation import get_language
+
+    ja, sep, en = raw.partition(OPTION_SEPARATOR.strip())
+    ja, en = ja.strip(), en.strip()
+    if not sep or not en:
+        return ja
+    if not ja:
+        return en
+    return ja if (language or get_language() or "").startswith("ja") else en
+
+
+class QuestionQuerySet(models.QuerySet):
+    def filter_for_ticket_type(self, ticket_type_id):
+        """Questions asked to that ticket type's applicants: those limited to no ticket type
+        and those limited to it."""
+        limits = Question.ticket_types.through.objects.filter(question_id=models.OuterRef("pk"))
+        return self.filter(
+            ~models.Exists(limits) | models.Exists(limits.filter(tickettype_id=ticket_type_id))
+        )
+
+
+class Question(models.Model):
+    """One question an event's organisers ask applicants. Answers are `Answer` rows."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short", _("Short text")
+        LONG_TEXT = "long", _("Long text")
+        ONE_CHOICE = "choice", _("One choice")
+        SEVERAL_CHOICES = "choices", _("Several choices")
+        YES_NO = "yesno", _("Yes or no")
+
+    CHOICE_KINDS = (Kind.ONE_CHOICE, Kind.SEVERAL_CHOICES)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("event")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SHORT_TEXT)
+    text_ja = models.CharField(_("question (Japanese)"), max_length=QUESTION_TEXT_MAX, blank=True)
+    text_en = models.CharField(_("question (English)"), max_length=QUESTION_TEXT_MAX, blank=True)
+    choices = models.TextField(
+        _("options"),
+        blank=True,
+        help_text=_(
+            "Choice questions only: one option per line, “日本語 | English” for both languages."
+        ),
+    )
+    required = models.BooleanField(_("required"), default=False)
+    ticket_types = models.ManyToManyField(
+        TicketType,
+        related_name="questions",
+        blank=True,
+        verbose_name=_("only for these ticket types"),
+        help_text=_("Leave empty to ask everyone."),
+    )
+    counts_for_party = models.BooleanField(
+        _("party count"),
+        default=False,
+        help_text=_("Yes/no questions: the dashboard shows how many accepted people said yes."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["event", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text_ja="") | ~Q(text_en=""), name="question_has_text"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text()
+
+    def text(self, language: str | None = None) -> str:
+        """The question in `language` (default: the active one), else in the other language."""
+        from django.utils.translation import get_language
+
+        if (language or get_language() or "").startswith("ja"):
+            return self.text_ja or self.text_en
+        return self.text_en or self.text_ja
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    @property
+    def options(self) -> list[str]:
+        """The options as the organiser wrote them, one raw line each (the stored value)."""
+        if not self.is_choice:
+            return []
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    @property
+    def max_length(self) -> int:
+        return LONG_ANSWER_MAX if self.kind == self.Kind.LONG_TEXT else SHORT_ANSWER_MAX
+
+
+class Answer(models.Model):
+    """One applicant's answer to one question. Personal data: the person and the event's
+    organisers see it, nothing public does, and it goes with the person's account."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("registration"),
+    )
+    # The registration outlives a deleted account (anonymised); the answers must not.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
+    value = models.TextField(
+        _("answer"), blank=True, help_text=_("Several choices: one option per line.")
+    )
+    # What the person answered, as they saw it: readable even after the question changes.
+    question_text = models.CharField(_("question as answered"), max_length=QUESTION_TEXT_MAX)
+    kind = models.CharField(_("kind as answered"), max_length=8, choices=Question.Kind.choices)
+    options_text = models.TextField(_("options as answered"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question__position", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_text}: {self.display_value()}"
+
+    @property
+    def values(self) -> list[str]:
+        return [line for line in self.value.splitlines() if line]
+
+    def display_value(self, language: str | None = None, separator: str = ", ") -> str:
+        """The answer in words: option labels in `language`, Yes/No translated."""
+        if self.kind == Question.Kind.YES_NO:
+            return str({YES: _("Yes"), NO: _("No")}.get(self.value, self.value))
+        if self.kind in Question.CHOICE_KINDS:
+            return separator.join(option_label(v, language) for v in self.values)
+        return self.value

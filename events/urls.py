@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/registrations/<str:receipt>/", views.receipt, name="receipt"),
     path("me/registrations/<str:receipt>/cancel/", views.cancel_view, name="cancel"),
+    path("me/registrations/<str:receipt>/answers/", views.answers_view, name="answers"),
     path("communities/<slug:slug>/", views.community_detail, name="community_detail"),
     path(
         "communities/<slug:slug>/<str:action>/",

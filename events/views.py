@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,9 +24,10 @@ from django.views.decorators.http import require_POST
 from core import ratelimit
 from core.siteurl import site_url
 from events import queries
-from events.forms import ApplyForm, EventFilterForm, SelfCheckInForm
-from events.models import Community, Event, Membership, Registration
+from events.forms import AnswersForm, ApplyForm, EventFilterForm, SelfCheckInForm
+from events.models import Community, Event, Membership, Question, Registration
 from events.registration import allocation
+from events.registration import answers as answers_workflow
 from events.registration import checkin as checkin_rules
 from events.registration import reconfirm as reconfirmation
 from events.registration.allocation import RegistrationError
@@ -54,8 +55,14 @@ def event_list(request):
     )
 
 
-def status_context(request, event, ticket_types=None):
-    """What the status box needs: your registration (or None), the ticket types, may you apply."""
+def _apply_form(event, data=None) -> ApplyForm:
+    questions = event.questions.prefetch_related("ticket_types").order_by("position", "pk")
+    return ApplyForm(data, event=event, questions=questions)
+
+
+def status_context(request, event, ticket_types=None, form=None):
+    """What the status box needs: your registration (or None), the ticket types, may you apply,
+    and the apply form with the event's questions (bound, with its errors, after a refusal)."""
     user = request.user
     registration = None
     verified = False
@@ -83,17 +90,21 @@ def status_context(request, event, ticket_types=None):
         tt.waitlist_next = tt.figures.waitlisted + 1
         tt.seats_free = max(tt.capacity - tt.figures.accepted, 0)
     open_types = open_types if event.status == Event.Status.PUBLISHED else []
+    is_live = registration is not None and registration.is_live
+    if form is None and verified and open_types and not is_live:
+        form = _apply_form(event)
     return {
         "event": event,
         "totals": queries.total_of(ticket_types, event),
         "has_lottery": any(tt.is_lottery for tt in ticket_types),
         "has_weighting": any(tt.weighting == "history" for tt in ticket_types),
         "registration": registration,
-        "is_live": registration is not None and registration.is_live,
+        "is_live": is_live,
         "ticket_types": ticket_types,
         "open_types": open_types,
         "free_types": [tt for tt in open_types if tt.outcome == "seat"],
         "verified": verified,
+        "apply_form": form,
     }
 
 
@@ -113,9 +124,9 @@ def _published_event(event_id):
     return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
 
 
-def event_detail(request, event_id):
+def event_detail(request, event_id, form=None):
     event = _published_event(event_id)
-    context = status_context(request, event)
+    context = status_context(request, event, form=form)
     context["participant_groups"] = queries.participant_groups(event, context["totals"])
     cover = event.image or event.community.logo
     context["share_image_url"] = request.build_absolute_uri(cover.url) if cover else ""
@@ -167,10 +178,15 @@ def apply_view(request, event_id):
         ratelimit.hit("apply", request.user)
     except ratelimit.RateLimited as exc:
         return _rate_limited(request, event, exc)
-    form = ApplyForm(request.POST, event=event)
+    form = _apply_form(event, request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
+        if "ticket_type" in form.errors:
+            messages.error(request, form.errors["ticket_type"][0])
+        else:
+            # An answer is missing or wrong: the form again, errors at the questions, the
+            # ticket type and every other answer as given.
+            messages.error(request, _("Please check your answers below."))
+            return _form_again(request, event, form)
     elif not allocation.has_verified_email(request.user):
         messages.error(
             request,
@@ -188,6 +204,7 @@ def apply_view(request, event_id):
                 user=request.user,
                 show_in_list=form.cleaned_data["show_in_list"],
                 language=getattr(request, "LANGUAGE_CODE", ""),
+                answers=form.chosen_answers,
             )
         except RegistrationError as exc:
             messages.error(request, str(exc))
@@ -196,6 +213,16 @@ def apply_view(request, event_id):
             tell = messages.success if registration.status == Status.ACCEPTED else messages.info
             tell(request, _status_message(registration))
     return _status_response(request, event)
+
+
+def _form_again(request, event, form):
+    """The apply box with the bound form (422): the status box for htmx, else the page."""
+    if request.htmx:
+        context = status_context(request, event, form=form)
+        return render(request, "events/event_detail.html#status-box", context, status=422)
+    response = event_detail(request, event.pk, form=form)
+    response.status_code = 422
+    return response
 
 
 def _own_registration(request, receipt):
@@ -237,12 +264,57 @@ def me(request):
     rows = queries.with_waitlist_positions(
         Registration.objects.filter(user=request.user)
         .select_related("ticket_type", "event", "event__community")
+        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("event"))))
         .order_by("event__starts_at", "pk")
     )
     now = timezone.now()
     upcoming = [r for r in rows if r.event.ends_at >= now]
     past = [r for r in rows if r.event.ends_at < now][::-1]
     return render(request, "events/me.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def answers_view(request, receipt):
+    """The person's answers to the event's questions: a form until applications close, then
+    the answers as given. Another person's receipt is a 404."""
+    registration = _own_registration(request, receipt)
+    questions = answers_workflow.questions_for(registration.ticket_type)
+    given = list(registration.answers.select_related("question"))
+    editable = answers_workflow.may_change(registration)
+    form = None
+    if editable:
+        initial = {
+            f"q{a.question_id}": a.values if a.kind == Question.Kind.SEVERAL_CHOICES else a.value
+            for a in given
+        }
+        if request.method == "POST":
+            try:  # changing answers shares the apply budget
+                ratelimit.hit("apply", request.user)
+            except ratelimit.RateLimited as exc:
+                return _rate_limited(request, registration.event, exc)
+        data = request.POST if request.method == "POST" else None
+        form = AnswersForm(data, initial=initial, questions=questions)
+        if request.method == "POST" and form.is_valid():
+            try:
+                answers_workflow.change(registration, form.answers(questions), by=request.user)
+            except RegistrationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Your answers are saved."))
+                return redirect("events:answers", registration.receipt)
+    elif request.method == "POST":
+        messages.error(request, _("Applications are closed; your answers can no longer change."))
+    return render(
+        request,
+        "events/answers.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "form": form,
+            "answers": given,
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
 
 
 @login_required

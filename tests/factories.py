@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from events.models import Community, Event, Registration, TicketType
+from events.models import Answer, Community, Event, Question, Registration, TicketType
 from reports.models import Report
 from talks.models import Material, Speaker, Talk, TalkSpeaker
 
@@ -96,6 +96,34 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     ticket_type = factory.SubFactory(TicketTypeFactory)
     event = factory.LazyAttribute(lambda o: o.ticket_type.event)
     status = Registration.Status.ACCEPTED
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    event = factory.SubFactory(EventFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = Question.Kind.SHORT_TEXT
+    text_ja = "Dockerの経験は？"
+    text_en = "Your Docker experience?"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """Writes rows directly: for arranging tests only (the workflow is events.registration.answers)."""
+
+    class Meta:
+        model = Answer
+
+    registration = factory.SubFactory(RegistrationFactory)
+    user = factory.LazyAttribute(lambda o: o.registration.user)
+    question = factory.SubFactory(
+        QuestionFactory, event=factory.SelfAttribute("..registration.event")
+    )
+    value = "Two years"
+    question_text = factory.LazyAttribute(lambda o: o.question.text_en)
+    kind = factory.LazyAttribute(lambda o: o.question.kind)
+    options_text = factory.LazyAttribute(lambda o: o.question.choices)
 
 
 class SpeakerFactory(factory.django.DjangoModelFactory):

@@ -204,6 +204,11 @@ class EventAdmin(OrganiserScopedAdmin):
                 name="events_event_attendees",
             ),
             path(
+                "<int:event_id>/answers/",
+                wrap(backoffice_views.answers_summary),
+                name="events_event_answers",
+            ),
+            path(
                 "<int:event_id>/message/",
                 wrap(backoffice_views.message),
                 name="events_event_message",

@@ -9,6 +9,7 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -61,6 +62,7 @@ class RegistrationAdmin(OrganiserScopedAdmin):
         "decided_at",
         "cancelled_at",
         "checked_in_at",
+        "answers",
         "attendance",
     ]
     readonly_fields = fields
@@ -82,6 +84,15 @@ class RegistrationAdmin(OrganiserScopedAdmin):
     @admin.display(description=_("ticket type"), ordering="ticket_type__name")
     def ticket_type_name(self, obj):
         return obj.ticket_type.name
+
+    @admin.display(description=_("answers to the questions"))
+    def answers(self, obj):
+        rows = [(a.question_text, a.display_value()) for a in obj.answers.all()]
+        if not rows:
+            return "—"
+        return format_html(
+            '<dl class="bo-answers">{}</dl>', format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows)
+        )
 
     @admin.display(description=_("attendance in this community"))
     def attendance(self, obj):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import queries, states
-from events.models import AuditLog, Event, Registration, TicketType
+from events.models import Answer, AuditLog, Event, Registration, TicketType
 from events.queries import Figures
 from events.registration import draw
 
@@ -187,13 +187,19 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
     def when(value):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
-    yield BOM + writer.writerow(CSV_COLUMNS)
+    questions = list(event.questions.order_by("position", "pk"))
+    # One column per question, named by its number and text (English where given).
+    header = CSV_COLUMNS + [
+        f"Q{n}: {q.text_en or q.text_ja}" for n, q in enumerate(questions, start=1)
+    ]
+    yield BOM + writer.writerow([_cell(name) for name in header])
     ended = timezone.now() >= event.ends_at
     rows = (
         Registration.objects.filter(event=event)
         .annotate(place=queries.waitlist_position())
         .order_by("ticket_type__position", "ticket_type_id", "applied_at", "pk")
         .values_list(
+            "pk",
             "receipt",
             "user__display_name",
             "user__nickname",
@@ -208,49 +214,70 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
             "checked_in_at",
         )
     )
-    buffer = []
-    for (
-        receipt,
-        display,
-        nickname,
-        email,
-        tt_name,
-        allocation,
-        status,
-        cancel_reason,
-        d_rank,
-        place,
-        applied,
-        checked,
-    ) in rows.iterator(chunk_size=2000):
-        state = states.state_key(
-            status=status,
-            cancel_reason=cancel_reason,
-            checked_in=checked is not None,
-            is_lottery=allocation == TicketType.Allocation.LOTTERY,
-            event_cancelled=event.is_cancelled,
-            event_ended=ended,
-        )
-        buffer.append(
-            writer.writerow(
-                [
-                    receipt,
-                    _cell(display or nickname),
-                    _cell(email),
-                    _cell(tt_name),
-                    states.label(state, organiser=True),
-                    d_rank if d_rank is not None else "",
-                    place if status == Status.WAITLISTED else "",
-                    when(applied),
-                    when(checked),
-                ]
+
+    def lines(batch):
+        answers = _answers_of([row[0] for row in batch]) if questions else {}
+        out = []
+        for (
+            pk,
+            receipt,
+            display,
+            nickname,
+            email,
+            tt_name,
+            allocation,
+            status,
+            cancel_reason,
+            d_rank,
+            place,
+            applied,
+            checked,
+        ) in batch:
+            state = states.state_key(
+                status=status,
+                cancel_reason=cancel_reason,
+                checked_in=checked is not None,
+                is_lottery=allocation == TicketType.Allocation.LOTTERY,
+                event_cancelled=event.is_cancelled,
+                event_ended=ended,
             )
-        )
-        if len(buffer) >= chunk_size:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
+            given = answers.get(pk, {})
+            out.append(
+                writer.writerow(
+                    [
+                        receipt,
+                        _cell(display or nickname),
+                        _cell(email),
+                        _cell(tt_name),
+                        states.label(state, organiser=True),
+                        d_rank if d_rank is not None else "",
+                        place if status == Status.WAITLISTED else "",
+                        when(applied),
+                        when(checked),
+                        *(_cell(given.get(q.pk, "")) for q in questions),
+                    ]
+                )
+            )
+        return "".join(out)
+
+    batch = []
+    for row in rows.iterator(chunk_size=2000):
+        batch.append(row)
+        if len(batch) >= chunk_size:
+            yield lines(batch)
+            batch = []
+    if batch:
+        yield lines(batch)
+
+
+def _answers_of(registration_ids) -> dict:
+    """{registration id: {question id: the answer in words}} for a batch of registrations
+    (one query per batch: memory stays flat)."""
+    result: dict = {}
+    for answer in Answer.objects.filter(registration_id__in=registration_ids):
+        text = answer.display_value(separator="; ")
+        result.setdefault(answer.registration_id, {})[answer.question_id] = text
+    return result
 
 
 # -- Attendance history ---------------------------------------------------------------------

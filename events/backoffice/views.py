@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events import queries
+from events import queries, questions
 from events.audit import log
 from events.backoffice import messaging
 from events.backoffice.dashboard import (
@@ -64,6 +64,7 @@ def _links(event):
         "export": admin_url("export"),
         "attendees": admin_url("attendees"),
         "message": admin_url("message"),
+        "answers": admin_url("answers"),
         "change": reverse("admin:events_event_change", args=[event.pk]),
         "registrations": reverse("admin:events_registration_changelist")
         + f"?event__id__exact={event.pk}",
@@ -86,10 +87,20 @@ def dashboard(request, event_id, *, model_admin):
         _("Dashboard"),
         figures=figures,
         log_entries=recent_log(event),
+        party_counts=questions.party_counts(event),
         ended=now >= event.ends_at,
         totals=queries.total_of([f.ticket_type for f in figures], event, now),
     )
     return render(request, "admin/events/dashboard.html", context)
+
+
+def answers_summary(request, event_id, *, model_admin):
+    """The questionnaire's answers: counts per option as bars, and the texts."""
+    event = event_for_organiser_or_404(request.user, event_id)
+    context = _context(
+        request, model_admin, event, _("Answers"), summaries=questions.summary(event)
+    )
+    return render(request, "admin/events/answers.html", context)
 
 
 # -- The lottery ----------------------------------------------------------------------------

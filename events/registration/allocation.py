@@ -137,12 +137,15 @@ def apply(
     user,
     show_in_list: bool = True,
     language: str = "",
+    answers=None,
     now=None,
     notify: bool = True,
 ) -> Registration:
     """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted.
 
-    `now` and `notify=False` are for loading history (the demo): the time it happened, no mail.
+    `answers` ({Question: value}) are checked and stored in the same transaction
+    (`events.registration.answers.store`): a refused answer sends no application. `now` and
+    `notify=False` are for loading history (the demo): the time it happened, no mail.
     """
     if user is None or not user.is_authenticated:
         raise RegistrationError(_("Please log in to apply."))
@@ -183,6 +186,8 @@ def apply(
                 decided_at=now if status != Status.PENDING else None,
                 **({"language": language} if language else {}),
             )
+            registration.ticket_type = tt
+            store_answers(registration, answers)
             _enqueue_mail(registration.pk, notify)
     except IntegrityError:
         # Two tabs applying to two ticket types of one event hold different locks; the
@@ -193,6 +198,12 @@ def apply(
             raise _already_registered() from None
         raise
     return registration
+
+
+def store_answers(registration, answers) -> None:
+    from events.registration import answers as answers_workflow  # it imports this module
+
+    answers_workflow.store(registration, answers)
 
 
 def _event_id_of(ticket_type) -> int:

@@ -138,6 +138,7 @@ EXPECTED = {
     "me/": signed_in(200),
     "me/registrations/<str:receipt>/": owner_only(),
     "me/registrations/<str:receipt>/cancel/": owner_only(),
+    "me/registrations/<str:receipt>/answers/": owner_only(),
     "communities/<slug:slug>/": PUBLIC,
     "communities/<slug:slug>/<str:action>/": every(405),
     "unsubscribe/<str:token>/": PUBLIC,  # the signed token is the credential
@@ -186,6 +187,7 @@ EXPECTED = {
     "admin/events/event/<int:event_id>/registrations.csv": BACK_OFFICE,
     "admin/events/event/<int:event_id>/attendees/": BACK_OFFICE,
     "admin/events/event/<int:event_id>/message/": BACK_OFFICE,
+    "admin/events/event/<int:event_id>/answers/": BACK_OFFICE,
     # (the event has a report: its organisers are sent to it)
     "admin/reports/report/create/<int:event_id>/": {
         **BACK_OFFICE,
