@@ -15,20 +15,13 @@ from events.backoffice.scope import (
     OrganiserScopedAdmin,
     OrganiserScopedInline,
     organised_communities,
+    organises_something,
     register_event_inline,
 )
 
 from . import materials
 from .models import Material, Speaker, Talk, TalkSpeaker
 from .providers import recognise
-
-
-def _organises_something(user) -> bool:
-    return (
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.organised_communities.exists())
-    )
 
 
 class TalkInline(OrganiserScopedInline, admin.TabularInline):
@@ -99,13 +92,13 @@ class SpeakerAdmin(admin.ModelAdmin):
         return obj._talks
 
     def has_module_permission(self, request):
-        return _organises_something(request.user)
+        return organises_something(request)
 
     def has_view_permission(self, request, obj=None):
-        return _organises_something(request.user)
+        return organises_something(request)
 
     def has_add_permission(self, request):
-        return _organises_something(request.user)
+        return organises_something(request)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser

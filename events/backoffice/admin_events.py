@@ -209,6 +209,11 @@ class EventAdmin(OrganiserScopedAdmin):
                 name="events_event_attendees",
             ),
             path(
+                "next/<int:community_id>/",
+                wrap(backoffice_views.next_event),
+                name="events_event_next",
+            ),
+            path(
                 "<int:event_id>/message/",
                 wrap(backoffice_views.message),
                 name="events_event_message",
@@ -259,6 +264,20 @@ class TicketTypeAdmin(OrganiserScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         save_capacity(request, obj, form)
+
+    # Saving a ticket type returns to its event's dashboard, not to the list of every type.
+    def _back_to_event(self, request, obj, response):
+        if "_continue" in request.POST or "_addanother" in request.POST or "_popup" in request.POST:
+            return response
+        return HttpResponseRedirect(reverse("admin:events_event_dashboard", args=[obj.event_id]))
+
+    def response_change(self, request, obj):
+        return self._back_to_event(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back_to_event(
+            request, obj, super().response_add(request, obj, post_url_continue)
+        )
 
     @admin.action(description=_("Run the lottery…"))
     def run_lottery(self, request, queryset):

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import AuditLog, Event, Registration, TicketType
 from events.registration import draw
@@ -171,16 +172,17 @@ def recent_log(event: Event, limit: int = 20):
 # -- CSV export -----------------------------------------------------------------------------
 
 BOM = "\ufeff"
-# Column names stay English in every language: scripts and spreadsheets key on them.
+# Column names in the organiser's language; the export view's ?lang=en gives scripts the
+# English names (and English statuses) whatever the organiser's language.
 CSV_COLUMNS = [
-    "receipt",
-    "name",
-    "e-mail",
-    "ticket type",
-    "status",
-    "rank",
-    "applied",
-    "checked in",
+    pgettext_lazy("CSV column", "receipt"),
+    pgettext_lazy("CSV column", "name"),
+    pgettext_lazy("CSV column", "e-mail"),
+    pgettext_lazy("CSV column", "ticket type"),
+    pgettext_lazy("CSV column", "status"),
+    pgettext_lazy("CSV column", "rank"),
+    pgettext_lazy("CSV column", "applied"),
+    pgettext_lazy("CSV column", "checked in"),
 ]
 CSV_ROWS_PER_CHUNK = 500
 
@@ -211,7 +213,7 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
     def when(value):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
-    yield BOM + writer.writerow(CSV_COLUMNS)
+    yield BOM + writer.writerow([str(column) for column in CSV_COLUMNS])
     rows = (
         Registration.objects.filter(event=event)
         .order_by("ticket_type__position", "ticket_type_id", "applied_at", "pk")

@@ -126,3 +126,104 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
+
+
+# -- Dates, times and time zones the way organisers read them ---------------------------------
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One box for the date and the time (the browser's date-time picker), read and shown in
+    the active time zone; the event editor activates the event's zone (see EventAdmin)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+#: The zones most events use, offered first; any IANA zone can still be typed.
+COMMON_TIME_ZONES = [
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "UTC",
+]
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with a short list of common zones (a datalist: type to search)."""
+
+    template_name = "admin/events/widgets/timezone.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}-list"
+        context["widget"]["attrs"]["autocomplete"] = "off"
+        context["common_zones"] = COMMON_TIME_ZONES
+        return context
+
+
+def validate_time_zone(value):
+    import zoneinfo
+
+    if value not in zoneinfo.available_timezones():
+        raise forms.ValidationError(
+            _("“%(value)s” is not a time zone. Pick one from the list, such as Asia/Tokyo."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+class TimeZoneField(forms.CharField):
+    widget = TimeZoneInput
+
+    def __init__(self, **kwargs):
+        kwargs.pop("choices", None)
+        kwargs.pop("coerce", None)
+        kwargs.pop("empty_value", None)
+        super().__init__(max_length=64, validators=[validate_time_zone], **kwargs)
+
+
+class NextEventForm(forms.Form):
+    """The day the copied event starts; a day in the past is asked again."""
+
+    starts_on = forms.DateField(
+        label=_("The new event starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Same time of day as the last event; every other date moves with it."),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["starts_on"].widget.attrs["min"] = today.isoformat()
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        if starts_on < self.today:
+            raise forms.ValidationError(
+                _("%(day)s is in the past; pick today or a later day."),
+                params={"day": starts_on.isoformat()},
+                code="past",
+            )
+        return starts_on
+
+
+class RescheduleDrawForm(forms.Form):
+    lottery_at = forms.DateTimeField(
+        label=_("New lottery time"),
+        widget=DateTimeLocalInput(),
+        help_text=_("In the event's time zone."),
+    )
