@@ -1,6 +1,7 @@
 """Forms of the organisers' back office (admin forms and the custom admin pages)."""
 
 from django import forms
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,61 @@ class TicketTypeForm(forms.ModelForm):
                     params={"accepted": accepted, "capacity": capacity},
                 )
         return capacity
+
+    def validate_constraints(self):
+        """The table's two check constraints, checked here rather than by one query each per
+        form (the event editor validates every ticket type at once)."""
+        opens, closes = self.cleaned_data.get("opens_at"), self.cleaned_data.get("closes_at")
+        if opens and closes and closes < opens:
+            self.add_error("closes_at", _("Applications must close after they open."))
+        if self.cleaned_data.get(
+            "allocation"
+        ) == TicketType.Allocation.LOTTERY and not self.cleaned_data.get("lottery_at"):
+            self.add_error("lottery_at", _("A lottery ticket type needs a lottery time."))
+
+
+class _KnownRowChoiceField(forms.ModelChoiceField):
+    """A formset row's hidden id, resolved from the rows the formset already loaded."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.rows()[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class KnownRowsInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that looks up each posted row among the rows it loaded in one query,
+    instead of one query per row (Django's default), so saving a page with many ticket types
+    or talks costs the same as saving one."""
+
+    def _rows_by_pk(self):
+        if not hasattr(self, "_rows_cache"):
+            self._rows_cache = {str(obj.pk): obj for obj in self.get_queryset()}
+        return self._rows_cache
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, _KnownRowChoiceField
+        ):
+            form.fields[name] = _KnownRowChoiceField(
+                field.queryset,
+                initial=field.initial,
+                required=False,
+                widget=field.widget,
+                rows=self._rows_by_pk,
+            )
 
 
 class MoveForm(forms.Form):
@@ -127,6 +183,19 @@ class EventAdminForm(forms.ModelForm):
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
 
+    def validate_constraints(self):
+        """The end-after-start check here, and the number's uniqueness only when the number
+        or the community changed (the database constraint still stands behind both)."""
+        starts, ends = self.cleaned_data.get("starts_at"), self.cleaned_data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        if self.instance._state.adding or {"number", "community"} & set(self.changed_data):
+            super().validate_constraints()
+
+    def validate_unique(self):
+        if self.instance._state.adding or {"number", "community"} & set(self.changed_data):
+            super().validate_unique()
+
 
 # -- Dates, times and time zones the way organisers read them ---------------------------------
 
@@ -160,6 +229,28 @@ COMMON_TIME_ZONES = [
     "America/Sao_Paulo",
     "UTC",
 ]
+
+
+class LocalDateTimes:
+    """ModelAdmin/inline mixin: every date-time field is one datetime-local box."""
+
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeLocalInput},
+    }
+
+
+def editing_time_zone(request, event=None):
+    """The zone an editor works in: the posted one, else the event's, else the default."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    posted = request.POST.get("timezone", "")
+    if posted in zoneinfo.available_timezones():
+        return zoneinfo.ZoneInfo(posted)
+    if event is not None:
+        return event.tzinfo
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class TimeZoneInput(forms.TextInput):

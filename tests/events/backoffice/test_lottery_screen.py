@@ -127,9 +127,7 @@ def test_saving_a_ticket_type_returns_to_the_event(org_client, lottery):
     for name in ("opens_at", "closes_at", "lottery_at", "moveup_cutoff_at",
                  "reconfirm_opens_at", "reconfirm_deadline_at"):  # fmt: skip
         value = getattr(lottery, name)
-        local = timezone.localtime(value) if value else None
-        data[name + "_0"] = local.strftime("%Y-%m-%d") if local else ""
-        data[name + "_1"] = local.strftime("%H:%M:%S") if local else ""
+        local = timezone.localtime(value, lottery.event.tzinfo) if value else None
         data[name] = local.strftime("%Y-%m-%dT%H:%M") if local else ""
 
     response = org_client.post(url, data)
