@@ -126,6 +126,39 @@ def refresh_figures(report, *, by) -> Report:
     return report
 
 
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_WIDTH = 1600
+
+
+def prepare_photo(upload) -> ContentFile:
+    """A gallery photo checked by its content, re-encoded at most 1600 px wide, without its
+    EXIF data (camera, GPS position) and anything else but the pixels (core.images). SVG and
+    anything Pillow does not read as JPEG, PNG or WebP is refused."""
+    try:
+        return images.prepare_image(
+            upload,
+            max_bytes=PHOTO_MAX_BYTES,
+            max_width=PHOTO_MAX_WIDTH,
+            max_pixels=COVER_MAX_PIXELS,
+            formats=COVER_FORMATS,
+            default_name="photo",
+        )
+    except images.ImageRejected as exc:
+        if exc.code == "too_large":
+            raise ReportError(
+                _("The photo is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {
+                    "size": f"{exc.size / 1024 / 1024:.1f}",
+                    "limit": PHOTO_MAX_BYTES // 1024 // 1024,
+                }
+            ) from None
+        if exc.code == "too_many_pixels":
+            raise ReportError(_("The photo has too many pixels.")) from None
+        raise ReportError(
+            _("The photo must be a JPEG, PNG or WebP image (SVG and other files are refused).")
+        ) from None
+
+
 def prepare_cover(upload) -> ContentFile:
     """Check an uploaded cover by its content, then re-encode it at most 1600 px wide.
 
