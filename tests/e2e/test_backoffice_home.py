@@ -4,7 +4,6 @@ and draw from the lottery screen, check one person in, the report with a photo, 
 who finds it with the photo shown."""
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
@@ -209,7 +208,7 @@ def test_organiser_evening_in_japanese(browser, live_server, evening, tmp_path):
     photo = reader_page.get_by_role("img", name="登壇者と満員の会場")
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 1600
-    reader_page.screenshot(path=SHOTS / "report-390-reader-ja.png", full_page=True)
+    reader_page.screenshot(path=SHOTS / "report-1280-reader-ja.png", full_page=True)
     reader.close()
 
     # The home at phone width.
