@@ -6,14 +6,17 @@ Every state change goes through `reports.publishing`; this module only translate
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,8 +31,9 @@ from events.models import Event
 from talks.models import Material, Talk
 from talks.providers import is_http_url
 
+from . import figures as figures_module
 from . import publishing
-from .models import Report, TalkSummary
+from .models import Report, ReportPhoto, TalkSummary
 from .templatetags.reports import percent
 
 
@@ -64,6 +68,10 @@ class ReportAdminForm(forms.ModelForm):
         return cover
 
 
+def _human_time(value, event) -> str:
+    return date_format(timezone.localtime(value, event.tzinfo), "DATETIME_FORMAT")
+
+
 def _web_link(url, text):
     """A link only for http(s) addresses: a stored javascript: URL shows as plain text."""
     if is_http_url(url or ""):
@@ -92,6 +100,58 @@ class ReportCreateForm(forms.Form):
             .select_related("community")
             .order_by("-starts_at", "-pk")
         )
+
+
+class ReportPhotoForm(forms.ModelForm):
+    class Meta:
+        model = ReportPhoto
+        fields = ["position", "image", "alt_text", "caption"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            try:
+                return publishing.prepare_photo(image)
+            except publishing.ReportError as exc:
+                raise ValidationError(str(exc)) from None
+        return image
+
+
+class ReportPhotoInline(admin.TabularInline):
+    """The gallery, uploaded from the report editor, in the order of the numbers."""
+
+    model = ReportPhoto
+    form = ReportPhotoForm
+    extra = 1
+    fields = ["position", "thumbnail", "image", "alt_text", "caption"]
+    readonly_fields = ["thumbnail"]
+    verbose_name_plural = gettext_lazy(
+        "Photo gallery (JPEG, PNG or WebP; resized, location data removed)"
+    )
+
+    @admin.display(description=gettext_lazy("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.image:
+            return "—"
+        return format_html('<img src="{}" alt="{}" class="bo-thumb">', obj.image.url, obj.alt_text)
+
+    # The parent admin has already scoped the report to the organiser's communities.
+    def _may(self, request, obj):
+        if obj is None:
+            return request.user.is_staff
+        return is_organiser_of(request.user, obj.event.community_id)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)
 
 
 class TalkSummaryInline(admin.StackedInline):
@@ -144,7 +204,7 @@ class TalkSummaryInline(admin.StackedInline):
 class ReportAdmin(OrganiserScopedAdmin):
     community_lookup = "event__community"
     form = ReportAdminForm
-    inlines = [TalkSummaryInline]
+    inlines = [ReportPhotoInline, TalkSummaryInline]
     list_display = ["title", "event", "status_badge", "published_at", "updated_at"]
     # Only the organiser's communities: the filter must not name every community on the site.
     list_filter = ["status", ("event__community", admin.RelatedOnlyFieldListFilter)]
@@ -310,13 +370,15 @@ class ReportAdmin(OrganiserScopedAdmin):
         f = obj.figures or {}
         if not f:
             return _("Not taken yet.")
+        drawn = figures_module.drawn_at(f)
+        per_seat = f.get("applicants_per_seat")
         rows = [
-            (_("Seats"), f.get("seats")),
-            (_("Applicants"), f.get("applicants")),
-            (_("Applicants per seat"), f.get("applicants_per_seat")),
-            (_("Lottery drawn at"), f.get("lottery_drawn_at") or "—"),
-            (_("Accepted"), f.get("accepted")),
-            (_("Checked in"), f.get("checked_in")),
+            (_("Seats"), intcomma(f.get("seats"))),
+            (_("Applicants"), intcomma(f.get("applicants"))),
+            (_("Applicants per seat"), "—" if per_seat is None else floatformat(per_seat, 1)),
+            (_("Lottery drawn at"), _human_time(drawn, obj.event) if drawn else "—"),
+            (_("Accepted"), intcomma(f.get("accepted"))),
+            (_("Checked in"), intcomma(f.get("checked_in"))),
             (_("Attendance rate"), percent(f.get("attendance_rate")) or "—"),
         ]
         body = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)

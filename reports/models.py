@@ -80,3 +80,29 @@ class TalkSummary(StoresRenderedMarkdown, models.Model):
 
     def __str__(self):
         return str(self.talk)
+
+
+class ReportPhoto(models.Model):
+    """A photo of the day in the report's gallery: re-encoded on upload (reports.publishing),
+    so it carries no location data; the alt text is required for readers who cannot see it."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
+    )
+    image = models.ImageField(_("photo"), upload_to="reports/photos/")
+    alt_text = models.CharField(
+        _("description (alt text)"),
+        max_length=300,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text

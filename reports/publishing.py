@@ -132,6 +132,22 @@ def refresh_figures(report, *, by) -> Report:
     return report
 
 
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_WIDTH = 1600
+
+
+def prepare_photo(upload) -> ContentFile:
+    """A gallery photo checked by its content, re-encoded at most 1600 px wide, without its
+    EXIF data (camera, GPS position) and anything else but the pixels (core.images). SVG and
+    anything Pillow does not read as JPEG, PNG or WebP is refused."""
+    try:
+        return images.prepare_image(
+            upload, max_bytes=PHOTO_MAX_BYTES, max_width=PHOTO_MAX_WIDTH, default_name="photo"
+        )
+    except images.ImageRejected as exc:
+        raise ReportError(images.rejection_message(exc, max_bytes=PHOTO_MAX_BYTES)) from None
+
+
 def prepare_cover(upload) -> ContentFile:
     """Check an uploaded cover by its content, then re-encode it at most 1600 px wide.
 

@@ -138,6 +138,7 @@ def detail_context(request, report) -> dict:
         "community": event.community,
         "talks": talks,
         "participant_materials": [m for m in materials if not m.talk_id],
+        "photos": list(report.photos.all()),
         "figures": figures,
         "drawn_at": figures_module.drawn_at(figures),
         "chart": figures_module.chart(figures, labels),

@@ -7,12 +7,14 @@ talks.materials, never by writing the flag here.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db import models
+from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from events.backoffice.forms import DateTimeLocalInput, KnownRowsInlineFormSet
 from events.backoffice.scope import (
     OrganiserScopedAdmin,
     OrganiserScopedInline,
@@ -21,26 +23,73 @@ from events.backoffice.scope import (
     register_event_inline,
 )
 
-from . import materials, speaker_links
+from . import materials, programme, speaker_links
 from .models import Material, Speaker, Talk, TalkSpeaker
 from .providers import recognise
 
 
+class TalkInlineForm(forms.ModelForm):
+    """A talk in the event editor, with its speakers typed as names (new ones are created)."""
+
+    speaker_names = forms.CharField(
+        label=_("speakers"),
+        required=False,
+        max_length=500,
+        help_text=_("Names separated by commas; a new name adds a speaker."),
+    )
+
+    class Meta:
+        model = Talk
+        fields = ["position", "title", "kind", "starts_at", "duration_minutes", "slides_url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the inline's prefetch: no query per talk.
+            links = sorted(self.instance.talk_speakers.all(), key=lambda ts: (ts.position, ts.pk))
+            self.initial["speaker_names"] = ", ".join(ts.speaker.name for ts in links)
+
+    def clean_speaker_names(self):
+        return programme.parse_names(self.cleaned_data["speaker_names"])
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "speaker_names" in self.changed_data:
+            programme.set_speakers(self.instance, self.cleaned_data["speaker_names"])
+
+
 class TalkInline(OrganiserScopedInline, admin.TabularInline):
+    """The programme in the event editor: order by the number, speakers by name."""
+
     model = Talk
+    form = TalkInlineForm
+    formset = KnownRowsInlineFormSet
     fields = [
         "position",
         "title",
         "kind",
+        "speaker_names",
         "starts_at",
         "duration_minutes",
         "slides_url",
-        "video_url",
     ]
     ordering = ["position", "starts_at", "pk"]
     extra = 0
     show_change_link = True
-    verbose_name_plural = _("Talks (in order of the number; edit speakers on the talk's page)")
+    classes = ["bo-inline-talks"]
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeLocalInput},
+    }
+    verbose_name_plural = _("Programme (talks in order of the number)")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("talk_speakers", queryset=TalkSpeaker.objects.select_related("speaker"))
+            )
+        )
 
 
 register_event_inline(TalkInline)

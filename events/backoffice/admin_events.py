@@ -8,6 +8,7 @@ writes a seat.
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -17,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from events import tasks
 from events.backoffice import views as backoffice_views
-from events.backoffice.forms import CommunityAdminForm, EventAdminForm, TicketTypeForm
+from events.backoffice.forms import (
+    CommunityAdminForm,
+    EventAdminForm,
+    KnownRowsInlineFormSet,
+    LocalDateTimes,
+    TicketTypeForm,
+    TimeZoneField,
+    editing_time_zone,
+)
 from events.backoffice.scope import OrganiserScopedAdmin, OrganiserScopedInline, extra_event_inlines
 from events.models import Community, Event, Membership, Registration, TicketType
 from events.registration import configuration
@@ -89,10 +98,17 @@ class MembershipAdmin(OrganiserScopedAdmin):
 # -- Events and ticket types ---------------------------------------------------------------
 
 
-class TicketTypeInline(OrganiserScopedInline, admin.StackedInline):
+class TicketTypeInline(LocalDateTimes, OrganiserScopedInline, admin.StackedInline):
     model = TicketType
     form = TicketTypeForm
+    formset = KnownRowsInlineFormSet
     extra = 0
+    classes = ["bo-inline-ticket-types"]
+
+    def get_queryset(self, request):
+        # Each row's title names its event: one join, not a query per ticket type.
+        return super().get_queryset(request).select_related("event")
+
     fields = [
         ("name", "allocation", "capacity"),
         ("opens_at", "closes_at"),
@@ -104,7 +120,11 @@ class TicketTypeInline(OrganiserScopedInline, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OrganiserScopedAdmin):
+class EventAdmin(LocalDateTimes, OrganiserScopedAdmin):
+    """One editor for the event, its ticket types and its programme (the talks app adds its
+    inline through `register_event_inline`). Dates and times are read and shown in the
+    event's own time zone, each in one date-time box."""
+
     form = EventAdminForm
     list_display = ["title", "community", "starts_at", "status", "dashboard_link"]
     list_filter = ["status", ("community", admin.RelatedOnlyFieldListFilter)]
@@ -129,6 +149,30 @@ class EventAdmin(OrganiserScopedAdmin):
         if obj is None:
             return fieldsets
         return [*fieldsets, (_("Registrants"), {"fields": ["confirm_schedule_change"]})]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            return TimeZoneField(
+                label=db_field.verbose_name, initial=db_field.default, required=True
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Every date-time box of the page (event, ticket types, talks) reads and shows the
+        # event's zone; the response is rendered inside it too.
+        event = self.get_object(request, unquote(object_id)) if object_id else None
+        with timezone.override(editing_time_zone(request, event)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("community")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An event stays in its community (its number, page and audience are the community's).
+        return ["community"] if obj is not None else []
 
     def get_inlines(self, request, obj):
         # Higher apps (talks, reports) register their inlines in events.backoffice.scope at import time.
@@ -209,6 +253,11 @@ class EventAdmin(OrganiserScopedAdmin):
                 name="events_event_answers",
             ),
             path(
+                "next/<int:community_id>/",
+                wrap(backoffice_views.next_event),
+                name="events_event_next",
+            ),
+            path(
                 "<int:event_id>/message/",
                 wrap(backoffice_views.message),
                 name="events_event_message",
@@ -218,7 +267,7 @@ class EventAdmin(OrganiserScopedAdmin):
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(OrganiserScopedAdmin):
+class TicketTypeAdmin(LocalDateTimes, OrganiserScopedAdmin):
     community_lookup = "event__community"
     form = TicketTypeForm
     list_display = [
@@ -259,6 +308,28 @@ class TicketTypeAdmin(OrganiserScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         save_ticket_type(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        tt = self.get_object(request, unquote(object_id)) if object_id else None
+        with timezone.override(editing_time_zone(request, tt.event if tt else None)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    # Saving a ticket type returns to its event's dashboard, not to the list of every type.
+    def _back_to_event(self, request, obj, response):
+        if "_continue" in request.POST or "_addanother" in request.POST or "_popup" in request.POST:
+            return response
+        return HttpResponseRedirect(reverse("admin:events_event_dashboard", args=[obj.event_id]))
+
+    def response_change(self, request, obj):
+        return self._back_to_event(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back_to_event(
+            request, obj, super().response_add(request, obj, post_url_continue)
+        )
 
     @admin.action(description=_("Run the lottery…"))
     def run_lottery(self, request, queryset):

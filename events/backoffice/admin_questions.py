@@ -21,6 +21,16 @@ MEANING_FIELDS = {"kind", "text_ja", "text_en", "choices"}
 
 
 class QuestionForm(forms.ModelForm):
+    # Declared here, so the admin does not wrap it with "add another" links (which would ask
+    # the ticket-type admin for the user's permissions: two queries per page).
+    ticket_types = forms.ModelMultipleChoiceField(
+        queryset=TicketType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=Question._meta.get_field("ticket_types").verbose_name,
+        help_text=Question._meta.get_field("ticket_types").help_text,
+    )
+
     class Meta:
         model = Question
         fields = [
@@ -42,9 +52,8 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.event = event
         field = self.fields["ticket_types"]
-        # Plain checkboxes named by the ticket type (no "add another" popup: ticket types are
-        # added above, on the same page).
-        field.widget = forms.CheckboxSelectMultiple()
+        # Plain checkboxes named by the ticket type (ticket types are added above, on the same
+        # page).
         field.label_from_instance = lambda ticket_type: ticket_type.name
         field.queryset = (
             TicketType.objects.filter(event=event)

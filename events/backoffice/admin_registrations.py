@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import states
-from events.backoffice import dashboard
+from events.backoffice import activity, dashboard
 from events.backoffice.forms import MoveForm
 from events.backoffice.scope import OrganiserScopedAdmin
 from events.models import AuditLog, Registration
@@ -102,6 +102,17 @@ class RegistrationAdmin(OrganiserScopedAdmin):
             "admin/events/registration/attendance.html",
             {"history": dashboard.attendance_history(obj)},
         )
+
+    def get_urls(self):
+        from django.urls import path
+
+        from events.backoffice import views as backoffice_views
+
+        view = self.admin_site.admin_view(partial(backoffice_views.decide, model_admin=self))
+        return [
+            path("<int:registration_id>/decide/", view, name="events_registration_decide"),
+            *super().get_urls(),
+        ]
 
     def has_add_permission(self, request):
         return False  # people apply on the event page; nothing here bypasses the workflow
@@ -208,15 +219,57 @@ class RegistrationAdmin(OrganiserScopedAdmin):
 # -- Audit log -----------------------------------------------------------------------------
 
 
+class _TitledRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """A related-object filter whose heading is translated (the log's fields have no
+    verbose names of their own, so the stock heading would be the raw field name)."""
+
+    heading = ""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.heading
+
+
+class EventFilter(_TitledRelatedFilter):
+    heading = _("event")
+
+
+class PersonFilter(_TitledRelatedFilter):
+    heading = _("person")
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("what happened")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = (
+            model_admin.get_queryset(request)
+            .order_by("action")
+            .values_list("action", flat=True)
+            .distinct()
+        )
+        return [(code, activity.action_label(code)) for code in actions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(OrganiserScopedAdmin):
     community_lookup = "event__community"
     event_lookup = None
-    list_display = ["created_at", "event", "actor", "action", "target", "detail"]
-    list_filter = [("event", admin.RelatedOnlyFieldListFilter), "action"]
-    search_fields = ["action", "target"]
+    list_display = ["created_at", "sentence", "event"]
+    list_filter = [("event", EventFilter), ("actor", PersonFilter), ActionFilter]
+    search_fields = ["action", "target", "actor__nickname", "actor__display_name"]
     list_select_related = ["event", "actor"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("what happened"))
+    def sentence(self, obj):
+        return activity.describe(obj)
 
     def has_add_permission(self, request):
         return False

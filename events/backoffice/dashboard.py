@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from events import queries, states
 from events.models import Answer, AuditLog, Event, Registration, TicketType
@@ -147,17 +148,18 @@ def recent_log(event: Event, limit: int = 20):
 # -- CSV export -----------------------------------------------------------------------------
 
 BOM = "\ufeff"
-# Column names stay English in every language: scripts and spreadsheets key on them.
+# Column names in the organiser's language; the export view's ?lang=en gives scripts the
+# English names (and English statuses) whatever the organiser's language.
 CSV_COLUMNS = [
-    "receipt",
-    "name",
-    "e-mail",
-    "ticket type",
-    "status",
-    "draw rank",
-    "waitlist place",
-    "applied",
-    "checked in",
+    pgettext_lazy("CSV column", "receipt"),
+    pgettext_lazy("CSV column", "name"),
+    pgettext_lazy("CSV column", "e-mail"),
+    pgettext_lazy("CSV column", "ticket type"),
+    pgettext_lazy("CSV column", "status"),
+    pgettext_lazy("CSV column", "draw rank"),
+    pgettext_lazy("CSV column", "waitlist place"),
+    pgettext_lazy("CSV column", "applied"),
+    pgettext_lazy("CSV column", "checked in"),
 ]
 CSV_ROWS_PER_CHUNK = 500
 
@@ -188,9 +190,9 @@ def csv_chunks(event: Event, chunk_size: int | None = None):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
     questions = list(event.questions.order_by("position", "pk"))
-    # One column per question, named by its number and text (English where given).
-    header = CSV_COLUMNS + [
-        f"Q{n}: {q.text_en or q.text_ja}" for n, q in enumerate(questions, start=1)
+    # One column per question, named by its number and text in the export's language.
+    header = [str(column) for column in CSV_COLUMNS] + [
+        f"Q{n}: {q.text()}" for n, q in enumerate(questions, start=1)
     ]
     yield BOM + writer.writerow([_cell(name) for name in header])
     ended = timezone.now() >= event.ends_at

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -55,6 +56,61 @@ class TicketTypeForm(forms.ModelForm):
         if reason:
             raise forms.ValidationError(reason, code="allocation_locked")
         return allocation_
+
+    def validate_constraints(self):
+        """The table's two check constraints, checked here rather than by one query each per
+        form (the event editor validates every ticket type at once)."""
+        opens, closes = self.cleaned_data.get("opens_at"), self.cleaned_data.get("closes_at")
+        if opens and closes and closes < opens:
+            self.add_error("closes_at", _("Applications must close after they open."))
+        if self.cleaned_data.get(
+            "allocation"
+        ) == TicketType.Allocation.LOTTERY and not self.cleaned_data.get("lottery_at"):
+            self.add_error("lottery_at", _("A lottery ticket type needs a lottery time."))
+
+
+class _KnownRowChoiceField(forms.ModelChoiceField):
+    """A formset row's hidden id, resolved from the rows the formset already loaded."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.rows()[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class KnownRowsInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that looks up each posted row among the rows it loaded in one query,
+    instead of one query per row (Django's default), so saving a page with many ticket types
+    or talks costs the same as saving one."""
+
+    def _rows_by_pk(self):
+        if not hasattr(self, "_rows_cache"):
+            self._rows_cache = {str(obj.pk): obj for obj in self.get_queryset()}
+        return self._rows_cache
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, _KnownRowChoiceField
+        ):
+            form.fields[name] = _KnownRowChoiceField(
+                field.queryset,
+                initial=field.initial,
+                required=False,
+                widget=field.widget,
+                rows=self._rows_by_pk,
+            )
 
 
 class MoveForm(forms.Form):
@@ -195,3 +251,139 @@ class EventAdminForm(forms.ModelForm):
                     },
                 )
         return cleaned
+
+    def validate_constraints(self):
+        """The end-after-start check here, and the number's uniqueness only when the number
+        or the community changed (the database constraint still stands behind both)."""
+        starts, ends = self.cleaned_data.get("starts_at"), self.cleaned_data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        if self.instance._state.adding or {"number", "community"} & set(self.changed_data):
+            super().validate_constraints()
+
+    def validate_unique(self):
+        if self.instance._state.adding or {"number", "community"} & set(self.changed_data):
+            super().validate_unique()
+
+
+# -- Dates, times and time zones the way organisers read them ---------------------------------
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One box for the date and the time (the browser's date-time picker), read and shown in
+    the active time zone; the event editor activates the event's zone (see EventAdmin)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+#: The zones most events use, offered first; any IANA zone can still be typed.
+COMMON_TIME_ZONES = [
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "UTC",
+]
+
+
+class LocalDateTimes:
+    """ModelAdmin/inline mixin: every date-time field is one datetime-local box."""
+
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeLocalInput},
+    }
+
+
+def editing_time_zone(request, event=None):
+    """The zone an editor works in: the posted one, else the event's, else the default."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    posted = request.POST.get("timezone", "")
+    if posted in zoneinfo.available_timezones():
+        return zoneinfo.ZoneInfo(posted)
+    if event is not None:
+        return event.tzinfo
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with a short list of common zones (a datalist: type to search)."""
+
+    template_name = "admin/events/widgets/timezone.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}-list"
+        context["widget"]["attrs"]["autocomplete"] = "off"
+        context["common_zones"] = COMMON_TIME_ZONES
+        return context
+
+
+def validate_time_zone(value):
+    import zoneinfo
+
+    if value not in zoneinfo.available_timezones():
+        raise forms.ValidationError(
+            _("“%(value)s” is not a time zone. Pick one from the list, such as Asia/Tokyo."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+class TimeZoneField(forms.CharField):
+    widget = TimeZoneInput
+
+    def __init__(self, **kwargs):
+        kwargs.pop("choices", None)
+        kwargs.pop("coerce", None)
+        kwargs.pop("empty_value", None)
+        super().__init__(max_length=64, validators=[validate_time_zone], **kwargs)
+
+
+class NextEventForm(forms.Form):
+    """The day the copied event starts; a day in the past is asked again."""
+
+    starts_on = forms.DateField(
+        label=_("The new event starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Same time of day as the last event; every other date moves with it."),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["starts_on"].widget.attrs["min"] = today.isoformat()
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        if starts_on < self.today:
+            raise forms.ValidationError(
+                _("%(day)s is in the past; pick today or a later day."),
+                params={"day": starts_on.isoformat()},
+                code="past",
+            )
+        return starts_on
+
+
+class RescheduleDrawForm(forms.Form):
+    lottery_at = forms.DateTimeField(
+        label=_("New lottery time"),
+        widget=DateTimeLocalInput(),
+        help_text=_("In the event's time zone."),
+    )

@@ -69,6 +69,20 @@ class OrganiserScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return self._scope(super().get_queryset(request), request.user)
 
+    def get_object(self, request, object_id, from_field=None):
+        """The object through the scoped queryset, once per request; it is marked as found
+        within the user's communities, so the permission checks need no query for it."""
+        cache = request.__dict__.setdefault("_backoffice_objects", {})
+        key = (self.model, str(object_id), from_field)
+        if key not in cache:
+            obj = super().get_object(request, object_id, from_field)
+            if obj is not None:
+                obj._scoped_for = request.user.pk
+                # Found in the user's communities: they organise something (no query later).
+                request._organises_something = True
+            cache[key] = obj
+        return cache[key]
+
     @staticmethod
     def _follow(obj, lookup):
         target = obj
@@ -111,9 +125,18 @@ class OrganiserScopedAdmin(admin.ModelAdmin):
             return False
         if user.is_superuser:
             return True
+        if obj is not None and getattr(obj, "_scoped_for", None) == user.pk:
+            return True  # loaded through this user's scoped queryset (get_object)
         if not organises_something(request):
             return False
-        return obj is None or is_organiser_of(user, self._community_id_of(obj))
+        if obj is None:
+            return True
+        # The admin asks about the same object many times a page: once per community.
+        community_id = self._community_id_of(obj)
+        answers = request.__dict__.setdefault("_organiser_of", {})
+        if community_id not in answers:
+            answers[community_id] = is_organiser_of(user, community_id)
+        return answers[community_id]
 
     def has_module_permission(self, request):
         return self._may(request)
@@ -186,6 +209,8 @@ class OrganiserScopedInline:
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
+        if obj is not None and getattr(obj, "_scoped_for", None) == user.pk:
+            return True  # the parent, loaded through this user's scoped queryset
         return user.is_superuser or organises_something(request)
 
     def has_view_permission(self, request, obj=None):

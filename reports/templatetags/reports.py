@@ -62,3 +62,24 @@ def percent(value, digits=0):
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.simple_tag
+def mark_reports(states) -> str:
+    """Set `report` (or None) on the event of each home state, in one query (renders nothing)."""
+    events = [state.event for state in states]
+    reports = {
+        r.event_id: r
+        for r in Report.objects.filter(event__in=[e.pk for e in events]).only(
+            "pk", "event_id", "status", "title"
+        )
+    }
+    for event in events:
+        event.home_report = reports.get(event.pk)
+    return ""
+
+
+@register.inclusion_tag("reports/includes/report_todo.html")
+def report_todo(event):
+    """The report's state on the organiser home, after `mark_reports` (no query)."""
+    return {"event": event, "report": getattr(event, "home_report", None)}

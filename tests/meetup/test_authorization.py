@@ -188,6 +188,16 @@ EXPECTED = {
     "admin/events/event/<int:event_id>/attendees/": BACK_OFFICE,
     "admin/events/event/<int:event_id>/message/": BACK_OFFICE,
     "admin/events/event/<int:event_id>/answers/": BACK_OFFICE,
+    # the organiser home (the admin index), for every organiser and superuser
+    "admin/": {**organisers_only(attendees=LOGIN), "other_organiser": 200},
+    "admin/events/event/next/<int:community_id>/": BACK_OFFICE,
+    # approve/reject in place: POST only (a GET is refused before any lookup)
+    "admin/events/registration/<int:registration_id>/decide/": {
+        **organisers_only(attendees=LOGIN),
+        "other_organiser": 405,
+        "organiser": 405,
+        "superuser": 405,
+    },
     # (the event has a report: its organisers are sent to it)
     "admin/reports/report/create/<int:event_id>/": {
         **BACK_OFFICE,
@@ -266,6 +276,8 @@ def world():
         "receipt": registration.receipt,
         "pk": api_key.pk,
         "code": "en",
+        "community_id": community.pk,
+        "registration_id": registration.pk,
         "action": "join",
         "nickname": attendee.nickname,
         "run_id": import_run.pk,

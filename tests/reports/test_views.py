@@ -226,10 +226,10 @@ def test_report_detail_query_count_is_constant_for_1_and_20_talks(
 ):
     url = reverse("reports:report_detail", args=[report.event_id])
     _fill(report, 1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(url)
     _fill(report, 19)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["talks"]) == 20
 
@@ -313,6 +313,10 @@ def _change_data(report, **extra):
         "lead": report.lead,
         "lead_en": "",
         "body": report.body,
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
         "talk_summaries-TOTAL_FORMS": str(len(summaries)),
         "talk_summaries-INITIAL_FORMS": str(len(summaries)),
         "talk_summaries-MIN_NUM_FORMS": "0",
