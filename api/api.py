@@ -34,20 +34,22 @@ from .params import (
     Texts,
     page_bounds,
 )
-from .queries import (
-    Urls,
+from .people import (
     attended_events_of,
-    event_data,
-    event_presentations,
     group_data,
     groups_of,
-    named,
     presented_events_of,
-    public_events,
     public_groups,
     public_users,
-    search_events,
     user_data,
+)
+from .queries import (
+    Urls,
+    event_data,
+    event_presentations,
+    named,
+    public_events,
+    search_events,
 )
 from .schemas import ErrorOut, EventsOut, GroupsOut, PresentationsOut, UsersOut
 

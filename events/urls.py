@@ -1,7 +1,7 @@
 from django.urls import path
 
-from events import views, views_lottery
-from events.backoffice import views as backoffice_views
+from events import views, views_community, views_lottery, views_me
+from events.backoffice import views_checkin
 from events.syndication import calendars
 from events.syndication.feeds import CommunityEventsFeed, EventsFeed
 
@@ -12,23 +12,23 @@ urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("events/<int:event_id>/", views.event_detail, name="event_detail"),
     path("events/<int:event_id>/apply/", views.apply_view, name="apply"),
-    path("me/", views.me, name="me"),
-    path("me/registrations/<str:receipt>/", views.receipt, name="receipt"),
+    path("me/", views_me.me, name="me"),
+    path("me/registrations/<str:receipt>/", views_me.receipt, name="receipt"),
     path("me/registrations/<str:receipt>/cancel/", views.cancel_view, name="cancel"),
-    path("me/registrations/<str:receipt>/answers/", views.answers_view, name="answers"),
-    path("communities/<slug:slug>/", views.community_detail, name="community_detail"),
+    path("me/registrations/<str:receipt>/answers/", views_me.answers_view, name="answers"),
+    path("communities/<slug:slug>/", views_community.community_detail, name="community_detail"),
     path(
         "communities/<slug:slug>/<str:action>/",
-        views.community_membership,
+        views_community.community_membership,
         name="community_membership",
     ),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/<str:token>/", views_community.unsubscribe, name="unsubscribe"),
     # -- Lottery
     path("events/<int:event_id>/lottery/", views_lottery.lottery_page, name="lottery"),
     path("events/<int:event_id>/lottery.json", views_lottery.lottery_json, name="lottery_json"),
     path("events/<int:event_id>/reconfirm/", views.reconfirm, name="reconfirm"),
     # -- Check-in
-    path("checkin/<str:token>/", backoffice_views.checkin_by_token, name="checkin"),
+    path("checkin/<str:token>/", views_checkin.checkin_by_token, name="checkin"),
     path(
         "events/<int:event_id>/self-checkin/",
         views.self_checkin,

@@ -1,4 +1,4 @@
-"""Attendee pages: event list and page, apply/cancel, my registrations, receipt, communities.
+"""Attendee pages: the event list and page, apply, cancel, self check-in, reconfirm.
 
 Views are thin: parse input with a form, call `events.registration.allocation`, render. Lists and the event
 page run a fixed number of queries whatever the number of ticket types and registrations.
@@ -10,28 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
-from core.siteurl import site_url
 from events import queries
-from events.forms import AnswersForm, ApplyForm, EventFilterForm, SelfCheckInForm
-from events.models import Community, Event, Membership, Question, Registration
+from events.forms import ApplyForm, EventFilterForm, SelfCheckInForm
+from events.models import Event, Registration
 from events.registration import allocation
-from events.registration import answers as answers_workflow
 from events.registration import checkin as checkin_rules
 from events.registration import reconfirm as reconfirmation
 from events.registration.allocation import RegistrationError
-from events.tasks import read_unsubscribe_token
 
 Status = Registration.Status
 PER_PAGE = 20
@@ -156,7 +149,7 @@ def _status_message(registration) -> str:
     }
 
 
-def _rate_limited(request, event, exc):
+def rate_limited(request, event, exc):
     """429 with the reason: the status box for htmx (base.html lets htmx swap a 429), else a
     page that links back to the event."""
     messages.error(request, str(exc))
@@ -177,7 +170,7 @@ def apply_view(request, event_id):
     try:
         ratelimit.hit("apply", request.user)
     except ratelimit.RateLimited as exc:
-        return _rate_limited(request, event, exc)
+        return rate_limited(request, event, exc)
     form = _apply_form(event, request.POST)
     if not form.is_valid():
         if "ticket_type" in form.errors:
@@ -225,7 +218,7 @@ def _form_again(request, event, form):
     return response
 
 
-def _own_registration(request, receipt):
+def own_registration(request, receipt):
     return get_object_or_404(
         Registration.objects.select_related("ticket_type", "event", "event__community"),
         receipt=receipt,
@@ -236,13 +229,13 @@ def _own_registration(request, receipt):
 @login_required
 def cancel_view(request, receipt):
     """GET: the confirmation step (a page, or the status box with htmx). POST: cancel."""
-    registration = _own_registration(request, receipt)
+    registration = own_registration(request, receipt)
     event = registration.event
     if request.method == "POST":
         try:
             ratelimit.hit("cancel", request.user)
         except ratelimit.RateLimited as exc:
-            return _rate_limited(request, event, exc)
+            return rate_limited(request, event, exc)
         try:
             allocation.cancel(registration, by=request.user)
         except RegistrationError as exc:
@@ -257,162 +250,6 @@ def cancel_view(request, receipt):
     if request.htmx:
         template += "#confirm-box"
     return render(request, template, {"registration": registration, "event": event})
-
-
-@login_required
-def me(request):
-    rows = queries.with_waitlist_positions(
-        Registration.objects.filter(user=request.user)
-        .select_related("ticket_type", "event", "event__community")
-        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("event"))))
-        .order_by("event__starts_at", "pk")
-    )
-    now = timezone.now()
-    upcoming = [r for r in rows if r.event.ends_at >= now]
-    past = [r for r in rows if r.event.ends_at < now][::-1]
-    return render(request, "events/me.html", {"upcoming": upcoming, "past": past})
-
-
-@login_required
-def answers_view(request, receipt):
-    """The person's answers to the event's questions: a form until applications close, then
-    the answers as given. Another person's receipt is a 404."""
-    registration = _own_registration(request, receipt)
-    questions = answers_workflow.questions_for(registration.ticket_type)
-    given = list(registration.answers.select_related("question"))
-    editable = answers_workflow.may_change(registration)
-    form = None
-    if editable:
-        initial = {
-            f"q{a.question_id}": a.values if a.kind == Question.Kind.SEVERAL_CHOICES else a.value
-            for a in given
-        }
-        if request.method == "POST":
-            try:  # changing answers shares the apply budget
-                ratelimit.hit("apply", request.user)
-            except ratelimit.RateLimited as exc:
-                return _rate_limited(request, registration.event, exc)
-        data = request.POST if request.method == "POST" else None
-        form = AnswersForm(data, initial=initial, questions=questions)
-        if request.method == "POST" and form.is_valid():
-            try:
-                answers_workflow.change(registration, form.answers(questions), by=request.user)
-            except RegistrationError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Your answers are saved."))
-                return redirect("events:answers", registration.receipt)
-    elif request.method == "POST":
-        messages.error(request, _("Applications are closed; your answers can no longer change."))
-    return render(
-        request,
-        "events/answers.html",
-        {
-            "registration": registration,
-            "event": registration.event,
-            "form": form,
-            "answers": given,
-        },
-        status=422 if form is not None and form.errors else 200,
-    )
-
-
-@login_required
-def receipt(request, receipt):
-    rows = queries.with_waitlist_positions(
-        Registration.objects.filter(receipt=receipt, user=request.user).select_related(
-            "ticket_type", "event", "event__community"
-        )
-    )
-    if not rows:
-        raise Http404
-    registration = rows[0]
-    context = {"registration": registration, "event": registration.event, "qr_svg": None}
-    if registration.status == Status.ACCEPTED:
-        import segno
-
-        url = site_url(
-            reverse("events:checkin", args=[checkin_rules.make_token(registration)]), request
-        )
-        context["checkin_url"] = url
-        context["qr_svg"] = segno.make(url, error="m").svg_inline(
-            scale=4, border=2, omitsize=True, title=_("Check-in code")
-        )
-    return render(request, "events/receipt.html", context)
-
-
-def community_detail(request, slug):
-    community = get_object_or_404(
-        Community.objects.annotate(n_members=Count("memberships")), slug=slug
-    )
-    now = timezone.now()
-    published = Event.objects.published().filter(community=community)
-    upcoming = list(queries.events_with_figures(published.upcoming(now)))
-    past_page = Paginator(queries.events_with_figures(published.past(now)), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    membership = None
-    if request.user.is_authenticated:
-        membership = Membership.objects.filter(community=community, user=request.user).first()
-    return render(
-        request,
-        "events/community_detail.html",
-        {
-            "community": community,
-            "upcoming": upcoming,
-            "page_obj": past_page,
-            "past": past_page.object_list,
-            "membership": membership,
-        },
-    )
-
-
-@require_POST
-@login_required
-def community_membership(request, slug, action):
-    community = get_object_or_404(Community, slug=slug)
-    user = request.user
-    if action == "join":
-        Membership.objects.get_or_create(
-            community=community,
-            user=user,
-            defaults={"language": getattr(request, "LANGUAGE_CODE", "") or "ja"},
-        )
-        messages.success(request, _("You joined %(name)s.") % {"name": community.name})
-    elif action == "leave":
-        Membership.objects.filter(community=community, user=user).delete()
-        messages.success(request, _("You left %(name)s.") % {"name": community.name})
-    elif action == "notify":
-        on = request.POST.get("notify") == "1"
-        updated = Membership.objects.filter(community=community, user=user).update(
-            notify_new_events=on
-        )
-        if updated:
-            messages.success(
-                request,
-                _("We will e-mail you new events.") if on else _("No more new-event e-mails."),
-            )
-    else:
-        raise Http404
-    return redirect(community)
-
-
-@csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
-def unsubscribe(request, token):
-    membership_id = read_unsubscribe_token(token)
-    membership = get_object_or_404(
-        Membership.objects.select_related("community"), pk=membership_id or 0
-    )
-    done = False
-    if request.method == "POST":
-        with transaction.atomic():
-            Membership.objects.filter(pk=membership.pk).update(notify_new_events=False)
-        done = True
-    return render(
-        request,
-        "events/unsubscribe.html",
-        {"membership": membership, "community": membership.community, "done": done},
-    )
 
 
 @require_POST

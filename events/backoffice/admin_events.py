@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import tasks
 from events.backoffice import views as backoffice_views
+from events.backoffice import views_checkin
 from events.backoffice.forms import (
     CommunityAdminForm,
     EventAdminForm,
@@ -234,7 +235,7 @@ class EventAdmin(LocalDateTimes, OrganiserScopedAdmin):
             ),
             path(
                 "<int:event_id>/checkin/",
-                wrap(backoffice_views.checkin),
+                wrap(views_checkin.checkin),
                 name="events_event_checkin",
             ),
             path(

@@ -11,11 +11,9 @@ Every write is a workflow call; the views only turn a RegistrationError into a m
 
 import datetime as dt
 
-from django.contrib import admin, messages
-from django.contrib.auth.views import redirect_to_login
-from django.core import signing
+from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,26 +30,21 @@ from events.backoffice.dashboard import (
     drawable,
     recent_log,
 )
-from events.backoffice.forms import CheckInForm, MessageForm, NextEventForm, RescheduleDrawForm
+from events.backoffice.forms import MessageForm, NextEventForm, RescheduleDrawForm
 from events.backoffice.home import pending_approvals
 from events.backoffice.scope import (
     event_for_organiser_or_404,
-    is_organiser_of,
     organised_communities,
     organised_events,
 )
 from events.models import Registration, TicketType
 from events.registration import allocation, draw, schedule
-from events.registration import checkin as checkin_rules
 from events.registration.allocation import RegistrationError
 
 Status = Registration.Status
 
-#: A QR check-in link works until this long after it was made (receipts are mailed weeks ahead).
-CHECKIN_TOKEN_MAX_AGE = 60 * 60 * 24 * 365
 
-
-def _context(request, model_admin, event, title, **extra):
+def page_context(request, model_admin, event, title, **extra):
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -89,7 +82,7 @@ def dashboard(request, event_id, *, model_admin):
     event = event_for_organiser_or_404(request.user, event_id)
     now = timezone.now()
     figures = dashboard_figures(event, now=now)
-    context = _context(
+    context = page_context(
         request,
         model_admin,
         event,
@@ -106,7 +99,7 @@ def dashboard(request, event_id, *, model_admin):
 def answers_summary(request, event_id, *, model_admin):
     """The questionnaire's answers: counts per option as bars, and the texts."""
     event = event_for_organiser_or_404(request.user, event_id)
-    context = _context(
+    context = page_context(
         request, model_admin, event, _("Answers"), summaries=questions.summary(event)
     )
     return render(request, "admin/events/answers.html", context)
@@ -207,7 +200,7 @@ def _draw_context(request, model_admin, event, tt, reschedule_form):
     winners = min(seats, counts["entries"])
     now = timezone.now()
     window_open = tt.is_lottery and now < tt.closes_at
-    return _context(
+    return page_context(
         request,
         model_admin,
         event,
@@ -296,115 +289,6 @@ def next_event(request, community_id, *, model_admin):
     return render(request, "admin/events/next_event.html", context)
 
 
-# -- Check-in at the door -------------------------------------------------------------------
-
-
-def _checkin_counts(event):
-    return Registration.objects.filter(event=event, status=Status.ACCEPTED).aggregate(
-        accepted=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False))
-    )
-
-
-def checkin(request, event_id, *, model_admin):
-    """Type a receipt, see the name, confirm with one tap. htmx swaps only the panel."""
-    event = event_for_organiser_or_404(request.user, event_id)
-    result = {}
-    form = CheckInForm()
-    if request.method == "POST":
-        posted = CheckInForm(request.POST)
-        if posted.is_valid():
-            receipt = posted.cleaned_data["receipt"]
-            registration = checkin_rules.find_by_receipt(receipt)
-            refusal = checkin_rules.refusal(registration, event)
-            if refusal:
-                result = {"error": refusal, "receipt": receipt}
-                form = posted
-            elif request.POST.get("confirm") == receipt:
-                try:
-                    allocation.check_in(registration, by=request.user)
-                except RegistrationError as exc:
-                    result = {"error": str(exc), "receipt": receipt}
-                else:
-                    result = {"done": registration}
-            else:
-                result = {"confirm": registration}
-                form = posted
-        else:
-            form = posted
-    context = _context(
-        request,
-        model_admin,
-        event,
-        _("Check-in"),
-        form=form,
-        result=result,
-        counts=_checkin_counts(event),
-    )
-    template = "admin/events/checkin.html"
-    if request.htmx:
-        template += "#panel"
-    return render(request, template, context)
-
-
-def checkin_by_token(request, token):
-    """The URL in a receipt's QR code: an organiser of the event sees who it is, taps, done."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    try:
-        registration = checkin_rules.registration_for_token(token, max_age=CHECKIN_TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        return _token_problem(
-            request,
-            _(
-                "This check-in code has expired. Type the receipt "
-                "number on the check-in page instead."
-            ),
-        )
-    except signing.BadSignature:
-        return _token_problem(
-            request,
-            _(
-                "This check-in code is not valid: it was not made by "
-                "this site, or it was changed. Type the receipt number "
-                "on the check-in page instead."
-            ),
-        )
-    if registration is None or not is_organiser_of(request.user, registration.event.community_id):
-        raise Http404
-    event = registration.event
-    result = {}
-    if request.method == "POST":
-        refusal = checkin_rules.refusal(registration, event)
-        if refusal:
-            result = {"error": refusal}
-        else:
-            try:
-                allocation.check_in(registration, by=request.user)
-            except RegistrationError as exc:
-                result = {"error": str(exc)}
-            else:
-                registration.refresh_from_db()
-                result = {"done": registration}
-    else:
-        refusal = checkin_rules.refusal(registration, event)
-        result = {"error": refusal} if refusal else {"confirm": registration}
-    context = {
-        "event": event,
-        "registration": registration,
-        "result": result,
-        "counts": _checkin_counts(event),
-        "checkin_url": reverse("admin:events_event_checkin", args=[event.pk]),
-        **admin.site.each_context(request),
-        "title": _("Check-in"),
-    }
-    return render(request, "admin/events/checkin_token.html", context)
-
-
-def _token_problem(request, message):
-    context = {**admin.site.each_context(request), "problem": message, "title": _("Check-in")}
-    return render(request, "admin/events/checkin_token.html", context, status=400)
-
-
 # -- Exports --------------------------------------------------------------------------------
 
 
@@ -440,7 +324,7 @@ def attendee_list(request, event_id, *, model_admin):
         .select_related("user", "ticket_type")
         .order_by("ticket_type__position", "ticket_type_id", "user__nickname", "pk")
     )
-    context = _context(request, model_admin, event, _("Attendee list"), attendees=attendees)
+    context = page_context(request, model_admin, event, _("Attendee list"), attendees=attendees)
     return render(request, "admin/events/attendee_list.html", context)
 
 
@@ -468,7 +352,7 @@ def message(request, event_id, *, model_admin):
     form.fields["audience"].choices = [
         (key, f"{label} · {audience_counts[key]}") for key, label in MessageForm.AUDIENCES
     ]
-    context = _context(
+    context = page_context(
         request,
         model_admin,
         event,

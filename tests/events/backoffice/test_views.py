@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.backoffice import dashboard
+from events.backoffice import dashboard, views_checkin
 from events.backoffice import views as backoffice_views
 from events.models import AuditLog, Registration
 from events.registration import checkin as checkin_tokens
@@ -364,7 +364,7 @@ def test_qr_url_with_a_forged_token_says_so(org_client, general):
 def test_qr_url_with_an_expired_token_says_so(org_client, general, monkeypatch):
     registration = _reg(general, S.ACCEPTED)
     token = checkin_tokens.make_token(registration)
-    monkeypatch.setattr(backoffice_views, "CHECKIN_TOKEN_MAX_AGE", -1)
+    monkeypatch.setattr(views_checkin, "CHECKIN_TOKEN_MAX_AGE", -1)
 
     response = org_client.post(reverse("events:checkin", args=[token]))
 
