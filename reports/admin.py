@@ -117,25 +117,10 @@ class ReportPhotoForm(forms.ModelForm):
         return image
 
 
-class ReportPhotoInline(admin.TabularInline):
-    """The gallery, uploaded from the report editor, in the order of the numbers."""
+class ReportInlineAccess:
+    """An inline of the report page: the report's organisers may see and change its rows (the
+    parent admin has already scoped the report to the organiser's communities)."""
 
-    model = ReportPhoto
-    form = ReportPhotoForm
-    extra = 1
-    fields = ["position", "thumbnail", "image", "alt_text", "caption"]
-    readonly_fields = ["thumbnail"]
-    verbose_name_plural = gettext_lazy(
-        "Photo gallery (JPEG, PNG or WebP; resized, location data removed)"
-    )
-
-    @admin.display(description=gettext_lazy("preview"))
-    def thumbnail(self, obj):
-        if not obj.pk or not obj.image:
-            return "—"
-        return format_html('<img src="{}" alt="{}" class="bo-thumb">', obj.image.url, obj.alt_text)
-
-    # The parent admin has already scoped the report to the organiser's communities.
     def _may(self, request, obj):
         if obj is None:
             return request.user.is_staff
@@ -154,7 +139,26 @@ class ReportPhotoInline(admin.TabularInline):
         return self._may(request, obj)
 
 
-class TalkSummaryInline(admin.StackedInline):
+class ReportPhotoInline(ReportInlineAccess, admin.TabularInline):
+    """The gallery, uploaded from the report editor, in the order of the numbers."""
+
+    model = ReportPhoto
+    form = ReportPhotoForm
+    extra = 1
+    fields = ["position", "thumbnail", "image", "alt_text", "caption"]
+    readonly_fields = ["thumbnail"]
+    verbose_name_plural = gettext_lazy(
+        "Photo gallery (JPEG, PNG or WebP; resized, location data removed)"
+    )
+
+    @admin.display(description=gettext_lazy("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.image:
+            return "—"
+        return format_html('<img src="{}" alt="{}" class="bo-thumb">', obj.image.url, obj.alt_text)
+
+
+class TalkSummaryInline(ReportInlineAccess, admin.StackedInline):
     model = TalkSummary
     fields = ["talk_speakers", "summary"]
     readonly_fields = ["talk_speakers"]
@@ -180,18 +184,6 @@ class TalkSummaryInline(admin.StackedInline):
     @admin.display(description=gettext_lazy("speakers"))
     def talk_speakers(self, obj):
         return ", ".join(str(s) for s in obj.talk.speakers.all()) or "—"
-
-    # The parent admin has already scoped the report to the organiser's communities.
-    def _may(self, request, obj):
-        if obj is None:
-            return request.user.is_staff
-        return is_organiser_of(request.user, obj.event.community_id)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return False
