@@ -13,7 +13,9 @@ processes).
 Callers:
 - `hit(action, who)`: counts every attempt of a named action against the limit configured in
   `settings.MEETUP_RATE_LIMITS` (``{"apply": "30/m"}``; ``False`` turns them all off) and raises
-  `RateLimited` once over it (apply, cancel, self check-in, the API);
+  `RateLimited` once over it (apply, cancel, changing answers);
+- `check(key, limit, window)`: the same with the limit given by the caller (self check-in,
+  the API);
 - `seconds_until_allowed(key, limit, window)` and `consume(key, window)`: for a caller that
   counts only what succeeded (participants' material submissions).
 """

@@ -7,7 +7,8 @@ the same ticket type therefore run one after the other, in every process on ever
 `move` locks two ticket types, always in primary-key order, so two moves cannot deadlock.
 On SQLite the settings open every transaction with BEGIN IMMEDIATE, which serialises writers.
 
-Mail is never sent under the lock: `send_status_mail` is enqueued with `transaction.on_commit`.
+Mail is never sent under the lock: the outbox row is recorded in the transaction and the
+sending task is enqueued with `transaction.on_commit` (events.tasks.record_status_mail).
 Callers (views, admin actions, commands) only translate `RegistrationError` into a message.
 """
 
