@@ -62,9 +62,9 @@ def test_editor_opens_in_constant_queries(org_client, event, scale, django_asser
     _arrange(event, scale)
     org_client.get(_url(event))  # warm the content type cache, as on a running site
 
-    # With the questionnaire inline: its questions, its ticket-type choices and a permission
-    # lookup come on top of the event, ticket types and programme.
-    with django_assert_num_queries(10):
+    # The questionnaire inline's rows and ticket-type choices come on top of the event, the
+    # ticket types and the programme.
+    with django_assert_num_queries(8):
         response = org_client.get(_url(event))
 
     assert response.status_code == 200
