@@ -9,8 +9,14 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # allauth's own signals, inside this app: no cross-app signal (accounts/security.py).
         from allauth.account import signals
+        from django.db.models.signals import post_delete, post_save
 
-        from . import security
+        from . import auth, security
+        from .models import User
+
+        # This app's own model: the cached copy of a signed-in user goes when the row changes.
+        post_save.connect(auth.on_user_changed, sender=User, dispatch_uid="forget-user-saved")
+        post_delete.connect(auth.on_user_changed, sender=User, dispatch_uid="forget-user-gone")
 
         signals.password_reset.connect(security.on_password_reset, dispatch_uid="revoke-reset")
         signals.email_confirmed.connect(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import auth
 from .models import ApiKey, User
 
 
@@ -34,6 +35,7 @@ def revoke_secrets(user: User, *, request=None) -> bool:
         revoked_keys = ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+    auth.forget(user.pk)  # a bulk update sends no signal: the cached copy holds the old stamp
     # The caller's objects too: allauth signs in with them right after (a stale stamp would
     # store the old session hash and sign the owner out on the next request).
     for owner in [user, request_user] if same_person else [user]:

@@ -48,6 +48,7 @@ from bench.harness import (
 TRY_AGAIN = "We are very busy right now."
 
 SETUP = """
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import User
 from events.models import Event
@@ -59,7 +60,7 @@ for n in range({users}):
                                     password=None)
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     keys.append(session.session_key)

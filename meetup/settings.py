@@ -145,9 +145,11 @@ PASSWORD_HASHERS = [
     "accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # older hashes, upgraded at log-in
 ]
+# Django's and allauth's backends, reading the signed-in user from the cache (accounts/auth.py).
+# Sessions made before record the stock paths, so they sign in again once.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.auth.CachedModelBackend",
+    "accounts.auth.CachedAllauthBackend",
 ]
 
 # django-allauth: verified e-mail, rate limits.
@@ -308,6 +310,9 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache (one Redis GET, not a query per request), written through to the database
+# so that sessions outlive a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers
 if HTTPS:
     SECURE_SSL_REDIRECT = True

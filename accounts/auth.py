@@ -1,0 +1,48 @@
+"""Signed-in requests read their user from the cache, not the database.
+
+Every signed-in request loads its user; from PostgreSQL that was a query (about 0.6 ms) on
+every page, more than the rest of a cached page. The copy is dropped whenever the user row
+changes: on save and delete (``AccountsConfig.ready``) and where a row is updated in bulk
+(``accounts.security``), at once and again after the commit, so a copy read before the commit
+does not outlive it. USER_CACHE_SECONDS bounds any other path.
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+
+USER_CACHE_SECONDS = 300
+
+
+def _key(user_id) -> str:
+    return f"auth-user:{user_id}"
+
+
+def forget(user_id) -> None:
+    """Drop the cached copy now and once more after the current transaction commits."""
+    cache.delete(_key(user_id))
+    transaction.on_commit(lambda: cache.delete(_key(user_id)))
+
+
+class CachedUserMixin:
+    def get_user(self, user_id):
+        key = _key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, USER_CACHE_SECONDS)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class CachedModelBackend(CachedUserMixin, ModelBackend):
+    """Django's ModelBackend, with the user read from the cache."""
+
+
+class CachedAllauthBackend(CachedUserMixin, AllauthBackend):
+    """allauth's backend (e-mail logins), with the user read from the cache."""
+
+
+def on_user_changed(sender, instance, **kwargs):
+    forget(instance.pk)
