@@ -12,6 +12,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
+from core import fragments
+
 USER_CACHE_SECONDS = 300
 
 
@@ -44,5 +46,16 @@ class CachedAllauthBackend(CachedUserMixin, AllauthBackend):
     """allauth's backend (e-mail logins), with the user read from the cache."""
 
 
-def on_user_changed(sender, instance, **kwargs):
+#: What pages show of a person: a change is seen on every page kept for signed-in people.
+SHOWN_FIELDS = {"display_name", "nickname", "profile_hidden"}
+
+
+def on_user_changed(sender, instance, update_fields=None, **kwargs):
     forget(instance.pk)
+    if update_fields is None or SHOWN_FIELDS & set(update_fields):
+        fragments.changed(fragments.SITE, fragments.user_scope(instance.pk))
+
+
+def on_email_address_changed(sender, instance, **kwargs):
+    """A confirmed (or removed) address changes what the event pages offer this person."""
+    fragments.changed(fragments.user_scope(instance.user_id))

@@ -17,8 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import ratelimit
-from events import queries
+from core import fragments, ratelimit
+from events import page_versions, queries
 from events.forms import ApplyForm, EventFilterForm, SelfCheckInForm
 from events.models import Event, Registration
 from events.registration import allocation
@@ -31,20 +31,25 @@ PER_PAGE = 20
 
 
 def event_list(request):
-    form = EventFilterForm(request.GET or None)
-    events = queries.events_with_figures(form.filter(Event.objects.published()))
-    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
-    when = form.cleaned_data.get("when") if form.is_valid() else ""
-    return render(
-        request,
-        "events/event_list.html",
-        {
+    def public():
+        form = EventFilterForm(request.GET or None)
+        events = queries.events_with_figures(form.filter(Event.objects.published()))
+        page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+        when = form.cleaned_data.get("when") if form.is_valid() else ""
+        filters = ("q", "community", "month", "format")
+        return {
             "form": form,
             "page_obj": page,
             "events": page.object_list,
             "past": when == "past",
-            "filtered": any(request.GET.get(key) for key in ("q", "community", "month", "format")),
-        },
+            "filtered": any(request.GET.get(key) for key in filters),
+        }, {}
+
+    template = "events/event_list.html"
+    if not request.user.is_authenticated or request.htmx:
+        return render(request, template, public()[0])
+    return fragments.render_page(
+        request, template, scopes=page_versions.event_lists(), public=public, personal=dict
     )
 
 
@@ -57,20 +62,22 @@ def status_context(request, event, ticket_types=None, form=None):
     """What the status box needs: your registration (or None), the ticket types, may you apply,
     and the apply form with the event's questions (bound, with its errors, after a refusal)."""
     user = request.user
-    registration = None
-    verified = False
-    if user.is_authenticated:
-        rows = queries.with_waitlist_positions(
-            Registration.objects.filter(event=event, user=user)
-            .select_related("ticket_type")
-            .order_by("-applied_at", "-pk")[:1]
-        )
-        registration = rows[0] if rows else None
-        if registration is not None:
-            registration.event = event  # its state reads the event: no second query
-        verified = allocation.has_verified_email(user)
     if ticket_types is None:
         ticket_types = queries.ticket_types_with_counts(event)
+    registration = None
+    if user.is_authenticated:
+        # One plain query: its ticket type is among those read, and a waitlist position is
+        # counted (Registration.waitlist_position) only for someone on the waitlist.
+        registration = (
+            Registration.objects.filter(event=event, user=user)
+            .order_by("-applied_at", "-pk")
+            .first()
+        )
+        if registration is not None:
+            registration.event = event  # its state reads the event: no second query
+            by_pk = {tt.pk: tt for tt in ticket_types}
+            if registration.ticket_type_id in by_pk:
+                registration.ticket_type = by_pk[registration.ticket_type_id]
     now = timezone.now()
     open_types = [
         tt
@@ -84,7 +91,11 @@ def status_context(request, event, ticket_types=None, form=None):
         tt.seats_free = max(tt.capacity - tt.figures.accepted, 0)
     open_types = open_types if event.status == Event.Status.PUBLISHED else []
     is_live = registration is not None and registration.is_live
-    if form is None and verified and open_types and not is_live:
+    # Asked only where the box offers to apply: a query fewer for everyone already registered.
+    verified = bool(
+        open_types and not is_live and user.is_authenticated and allocation.has_verified_email(user)
+    )
+    if form is None and verified:
         form = _apply_form(event)
     return {
         "event": event,
@@ -117,14 +128,51 @@ def _published_event(event_id):
     return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
 
 
-def event_detail(request, event_id, form=None):
-    event = _published_event(event_id)
-    context = status_context(request, event, form=form)
+def _event_page_context(request, event, ticket_types=None, form=None, personal=True) -> dict:
+    """The whole page's context; without the person's part (`personal=False`) for the
+    skeleton kept for everyone, whose personal blocks get `status_context` instead."""
+    if personal:
+        context = status_context(request, event, ticket_types, form=form)
+    else:
+        context = {
+            "event": event,
+            "ticket_types": ticket_types,
+            "totals": queries.total_of(ticket_types, event),
+        }
     context["participant_groups"] = queries.participant_groups(event, context["totals"])
     cover = event.image or event.community.logo
     context["share_image_url"] = request.build_absolute_uri(cover.url) if cover else ""
     context["canonical_url"] = request.build_absolute_uri(event.get_absolute_url())
-    return render(request, "events/event_detail.html", context)
+    return context
+
+
+def event_detail(request, event_id, form=None):
+    template = "events/event_detail.html"
+    if form is not None or not request.user.is_authenticated:
+        # Readers get the anonymous page cache; a refused form is this person's alone.
+        context = _event_page_context(request, _published_event(event_id), form=form)
+        return render(request, template, context)
+
+    def public():
+        event = _published_event(event_id)
+        ticket_types = queries.ticket_types_with_counts(event)
+        context = _event_page_context(request, event, ticket_types, personal=False)
+        return context, {"event": event, "ticket_types": ticket_types}
+
+    def personal(shared):
+        return status_context(request, shared["event"], shared["ticket_types"])
+
+    def expires(shared):
+        return page_versions.next_change(shared["event"], shared["ticket_types"])
+
+    return fragments.render_page(
+        request,
+        template,
+        scopes=page_versions.event_page(event_id),
+        public=public,
+        personal=personal,
+        expires=expires,
+    )
 
 
 def _status_response(request, event):

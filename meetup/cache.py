@@ -2,7 +2,8 @@
 
 A popular event opens and thousands of readers load the same page at the same second. Readers
 without a session see a copy at most MEETUP_ANONYMOUS_CACHE_SECONDS old, served before the
-session, auth and CSRF middleware run. Signed-in people always get a fresh page.
+session, auth and CSRF middleware run. Signed-in people get pages kept under version keys,
+never older than the last change, with their own blocks (core/fragments.py).
 
 Cached pages keep their security: each hit gets a fresh CSP nonce, and responses that set a
 cookie (a CSRF token, a session) are never stored.

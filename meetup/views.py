@@ -12,15 +12,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.forms import DeleteAccountForm
+from core import fragments
 from core.siteurl import site_url
+from events import page_versions
 from events.models import Event, Registration
 from events.queries import events_with_figures
 from events.registration import allocation
 
 
 def home(request):
-    upcoming = events_with_figures(Event.objects.published().upcoming())[:6]
-    return render(request, "meetup/home.html", {"upcoming_events": upcoming})
+    def public():
+        upcoming = events_with_figures(Event.objects.published().upcoming())[:6]
+        return {"upcoming_events": upcoming}, {}
+
+    if not request.user.is_authenticated:  # readers: the anonymous page cache
+        return render(request, "meetup/home.html", public()[0])
+    return fragments.render_page(
+        request,
+        "meetup/home.html",
+        scopes=page_versions.event_lists(),
+        public=public,
+        personal=dict,
+    )
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import images
+from events import page_versions
 from events.audit import log
 from talks.models import Talk
 
@@ -84,6 +85,7 @@ def ensure_talk_summaries(report) -> int:
         if talk_id not in have
     ]
     TalkSummary.objects.bulk_create(missing)
+    page_versions.event_changed(report.event_id)  # bulk writes send no signal
     return len(missing)
 
 

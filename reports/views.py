@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import fragments
 from core.siteurl import site_url
+from events import page_versions
 from events.backoffice.scope import is_organiser_of
 from events.models import Community
 from talks.models import Material, Talk, TalkSpeaker
@@ -149,8 +151,16 @@ def detail_context(request, report) -> dict:
 
 
 def report_detail(request, event_id):
-    report = get_object_or_404(published_reports(), event_id=event_id)
-    return render(request, "reports/report_detail.html", detail_context(request, report))
+    def public():
+        report = get_object_or_404(published_reports(), event_id=event_id)
+        return detail_context(request, report), {}
+
+    template = "reports/report_detail.html"
+    if not request.user.is_authenticated:  # readers: the anonymous page cache
+        return render(request, template, public()[0])
+    return fragments.render_page(
+        request, template, scopes=page_versions.event_page(event_id), public=public, personal=dict
+    )
 
 
 def report_preview(request, event_id):

@@ -11,6 +11,8 @@ import re
 
 from django.db import transaction
 
+from events import page_versions
+
 from .models import Speaker, TalkSpeaker
 
 MAX_SPEAKERS = 20
@@ -37,4 +39,5 @@ def set_speakers(talk, names: list[str]) -> list[Speaker]:
             TalkSpeaker(talk=talk, speaker=speaker, position=position)
             for position, speaker in enumerate(speakers)
         )
+        page_versions.event_changed(talk.event_id)  # bulk writes send no signal
     return speakers

@@ -75,7 +75,7 @@ def submit_material(request, event_id):
             "notice": notice,
             "pending": pending_materials(event, request.user),
         }
-        return render(request, "talks/event_materials.html#submit-form", context)
+        return render(request, "talks/_share_material.html#submit-form", context)
     if notice:
         messages.success(request, notice)
     else:

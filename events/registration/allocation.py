@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from events import page_versions
 from events.audit import log
 from events.models import Event, Registration, TicketType
 
@@ -38,13 +39,20 @@ class RegistrationError(Exception):
 
 def lock_ticket_type(ticket_type) -> TicketType:
     """The ticket type (or its id), re-read under its row lock. Call only inside
-    `transaction.atomic`: every seat change starts here."""
-    pk = ticket_type.pk if isinstance(ticket_type, TicketType) else ticket_type
-    return (
+    `transaction.atomic`: every seat change starts here, so here the event's pages learn that
+    their figures and participants change (events/page_versions.py)."""
+    known = isinstance(ticket_type, TicketType)
+    if known:  # said before the lock is taken, so that it does not lengthen the hold
+        page_versions.event_changed(ticket_type.event_id)
+    pk = ticket_type.pk if known else ticket_type
+    tt = (
         TicketType.objects.select_related("event", "event__community")
         .select_for_update(of=("self",))
         .get(pk=pk)
     )
+    if not known:
+        page_versions.event_changed(tt.event_id)
+    return tt
 
 
 def _enqueue_mail(registration_id: int, notify: bool = True) -> None:

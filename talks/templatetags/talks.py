@@ -7,7 +7,10 @@ on the profile. Each renders with a fixed number of queries, whatever the number
 from django import template
 from django.template.loader import render_to_string
 
-from events.models import Event
+from core import fragments
+from core.fragments import SKELETON
+from events import page_versions
+from events.models import Event, Registration
 from talks import materials as workflow
 from talks.forms import MaterialForm
 from talks.models import Material, Talk
@@ -21,6 +24,8 @@ MEDIA_KINDS = (Material.Kind.SLIDES, Material.Kind.VIDEO, Material.Kind.PHOTOS, 
 
 
 def _render(context, name, values):
+    # A skeleton (core/fragments.py) stays one: the personal blocks inside stay markers.
+    values[SKELETON] = context.get(SKELETON)
     return render_to_string(name, values, request=context.get("request"))
 
 
@@ -49,35 +54,61 @@ def _has_embed(talk) -> bool:
 
 @register.simple_tag(takes_context=True)
 def event_materials(context, event):
-    """Materials (slides, videos) and participants' reports, newest first, and the share form."""
+    """Materials (slides, videos) and participants' reports, newest first, and the share form
+    (`share_material`, personal: the event page keeps the rest for everyone)."""
     items = list(approved_materials().filter(event=event).select_related("talk"))
+    if not items and not event.has_started:
+        return ""
     media = [m for m in items if m.kind in MEDIA_KINDS]
-    reports = [m for m in items if m.kind == Material.Kind.BLOG]
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
     values = {
         "event": event,
         "media": media,
-        "reports": reports,
-        "started": event.has_started,
+        "reports": [m for m in items if m.kind == Material.Kind.BLOG],
         "has_embeds": any(recognise(m.url).embed_url for m in media),
-        "can_submit": False,
     }
+    return _render(context, "talks/event_materials.html", values)
+
+
+def _blank_form(event):
+    """The empty share form, the same for every participant: rendered once per event version
+    (Django's form rendering costs more than the rest of the personal blocks together)."""
+
+    def render():
+        talks = list(Talk.objects.filter(event=event).only("pk", "title").order_by("position"))
+        return str(MaterialForm(event=event, talks=talks))
+
+    return fragments.remember(
+        f"material-form:{event.pk}", page_versions.event_page(event.pk), render
+    )
+
+
+def _accepted_on_page(context, event) -> bool:
+    """The event page already read the person's registration: a participant needs no query."""
+    registration = context.get("registration")
+    return bool(
+        registration is not None
+        and getattr(registration, "event_id", None) == event.pk
+        and registration.status == Registration.Status.ACCEPTED
+    )
+
+
+@register.simple_tag(takes_context=True)
+def share_material(context, event):
+    """The form to share a link, for the event's participants once it has started; a login
+    prompt for readers."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    values = {"event": event, "started": event.has_started, "can_submit": False}
     if (
         event.has_started
         and not event.is_cancelled
         and getattr(user, "is_authenticated", False)
-        and workflow.may_submit(event, user)
+        and (_accepted_on_page(context, event) or workflow.may_submit(event, user))
     ):
-        talks = list(Talk.objects.filter(event=event).only("pk", "title").order_by("position"))
         values.update(
-            can_submit=True,
-            form=MaterialForm(event=event, talks=talks),
-            pending=pending_materials(event, user),
+            can_submit=True, form=_blank_form(event), pending=pending_materials(event, user)
         )
-    if not items and not values["can_submit"] and not event.has_started:
-        return ""
-    return _render(context, "talks/event_materials.html", values)
+    return _render(context, "talks/_share_material.html", values)
 
 
 @register.simple_tag(takes_context=True)

@@ -64,7 +64,7 @@ def test_editor_opens_in_constant_queries(org_client, event, scale, django_asser
 
     # The questionnaire inline's rows and ticket-type choices come on top of the event, the
     # ticket types and the programme.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = org_client.get(_url(event))
 
     assert response.status_code == 200
@@ -82,7 +82,7 @@ def test_editor_saves_in_constant_queries(org_client, event, scale):
     # The admin's transaction is a SAVEPOINT pair only inside the test's own transaction
     # (BEGIN/COMMIT, not queries, on a running site): count the statements that remain.
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 10, statements
+    assert len(statements) == 8, statements
     assert response.status_code == 302
     assert Event.objects.get(pk=event.pk).title == "Renamed"
 

@@ -97,7 +97,7 @@ def test_dashboard_queries_do_not_grow_with_registrations(
     url = reverse("admin:events_event_dashboard", args=[event.pk])
 
     # The party count (questions marked for it) is one of these queries.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = org_client.get(url)
 
     assert response.status_code == 200
