@@ -180,24 +180,26 @@ def apply_view(request, event_id):
             # ticket type and every other answer as given.
             messages.error(request, _("Please check your answers below."))
             return _form_again(request, event, form)
-    elif not allocation.has_verified_email(request.user):
-        messages.error(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("Please verify your e-mail address before applying."),
-                reverse("account_email"),
-                _("Verify my e-mail address"),
-            ),
-        )
     else:
+        ticket_type = form.cleaned_data["ticket_type"]
         try:
             registration = allocation.apply(
-                form.cleaned_data["ticket_type"],
+                ticket_type,
                 user=request.user,
                 show_in_list=form.cleaned_data["show_in_list"],
                 language=getattr(request, "LANGUAGE_CODE", ""),
                 answers=form.chosen_answers,
+                questions=form.asked(ticket_type),
+            )
+        except allocation.EmailNotVerified as exc:
+            messages.error(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    str(exc),
+                    reverse("account_email"),
+                    _("Verify my e-mail address"),
+                ),
             )
         except RegistrationError as exc:
             messages.error(request, str(exc))
