@@ -14,9 +14,10 @@ Callers (views, admin actions, commands) only translate `RegistrationError` into
 
 from __future__ import annotations
 
+import functools
+
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -58,13 +59,28 @@ def _enqueue_mail(registration_id: int, notify: bool = True, **known) -> None:
         record_status_mail(registration_id, **known)  # in this transaction; sent after commit
 
 
-def seat_counts(tt: TicketType) -> dict:
-    """Accepted and waitlisted registrations of a ticket type, and its last waitlist rank."""
-    return Registration.objects.filter(ticket_type_id=tt.pk).aggregate(
-        accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
-        last_rank=Max("waitlist_rank"),
+@functools.cache
+def _seat_counts_sql() -> str:
+    meta = Registration._meta
+    status, rank, ticket_type = (
+        meta.get_field(name).column for name in ("status", "waitlist_rank", "ticket_type")
     )
+    return (
+        f"SELECT COUNT(CASE WHEN {status} = %s THEN 1 END),"
+        f" COUNT(CASE WHEN {status} = %s THEN 1 END), MAX({rank})"
+        f" FROM {meta.db_table} WHERE {ticket_type} = %s"
+    )  # identifiers come from the model; values are parameters
+
+
+def seat_counts(tt: TicketType) -> dict:
+    """Accepted and waitlisted registrations of a ticket type, and its last waitlist rank.
+
+    Plain SQL: it runs under the lock on every application, and compiling the ORM's aggregate
+    took three times as long as the query itself (0.57 of 0.76 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_seat_counts_sql(), [Status.ACCEPTED.value, Status.WAITLISTED.value, tt.pk])
+        accepted, waitlisted, last_rank = cursor.fetchone()
+    return {"accepted": accepted, "waitlisted": waitlisted, "last_rank": last_rank}
 
 
 def _fresh(registration) -> Registration:
