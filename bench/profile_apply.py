@@ -1,6 +1,6 @@
 """Where the time of one application goes: in-process, one request after another, no server.
 
-    .venv/bin/python bench/profile_apply.py [--users 300] [--cprofile]
+    .venv/bin/python bench/profile_apply.py [--users 300] [--cprofile] [--sql] [--htmx]
 
 The production settings (as apply_burst.py) on a fresh PostgreSQL database; each signed-in,
 verified user POSTs /events/<id>/apply/ through Django's test client (the same middleware,
@@ -67,7 +67,7 @@ class Timeline:
         return commits[0] - locked[0] if commits else 0.0
 
 
-def apply_all(client, tt, cookies, profile=None):
+def apply_all(client, tt, cookies, profile=None, htmx=False):
     from django.db import connections
 
     connection = connections["default"]
@@ -88,11 +88,12 @@ def apply_all(client, tt, cookies, profile=None):
                 {"ticket_type": tt.pk},
                 HTTP_X_CSRFTOKEN=csrf,
                 HTTP_ACCEPT_LANGUAGE="en",
+                **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
             )
             if profile is not None:
                 profile.disable()
             totals.append(time.perf_counter() - started)
-        assert response.status_code == 302, response.status_code
+        assert response.status_code == (200 if htmx else 302), response.status_code
         holds.append(timeline.lock_hold())
         statements = timeline.rows
     return totals, holds, statements
@@ -103,6 +104,7 @@ def main():
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the statements of one request")
+    parser.add_argument("--htmx", action="store_true", help="as htmx posts: the status box back")
     args = parser.parse_args()
     database = database_name("profile")
     recreate_database(database)
@@ -121,9 +123,11 @@ def main():
     warm = cookies[:20]
     for allocation, number in (("first_come", 1), ("lottery", 2)):
         tt = make_ticket_type(number, allocation, seats=args.users // 10)
-        apply_all(client, tt, warm)  # imports, compiled templates, first connections
+        apply_all(
+            client, tt, warm, htmx=args.htmx
+        )  # imports, compiled templates, first connections
         profile = cProfile.Profile() if args.cprofile else None
-        totals, holds, statements = apply_all(client, tt, cookies[20:], profile)
+        totals, holds, statements = apply_all(client, tt, cookies[20:], profile, args.htmx)
         print(f"{allocation}: {len(totals)} applications, one after another")
         print(f"  request    p50 {statistics.median(totals) * 1000:6.2f} ms")
         print(f"  lock hold  p50 {statistics.median(holds) * 1000:6.2f} ms")

@@ -53,13 +53,18 @@ def _apply_form(event, data=None) -> ApplyForm:
     return ApplyForm(data, event=event, questions=questions)
 
 
-def status_context(request, event, ticket_types=None, form=None):
+def status_context(request, event, ticket_types=None, form=None, applied=None):
     """What the status box needs: your registration (or None), the ticket types, may you apply,
-    and the apply form with the event's questions (bound, with its errors, after a refusal)."""
+    and the apply form with the event's questions (bound, with its errors, after a refusal).
+    `applied` is the registration `allocation.apply` just made: no query reads it back, and
+    its owner is verified (apply refuses anyone else)."""
     user = request.user
     registration = None
     verified = False
-    if user.is_authenticated:
+    if applied is not None:
+        registration, verified = applied, True
+        registration.event = event
+    elif user.is_authenticated:
         rows = queries.with_waitlist_positions(
             Registration.objects.filter(event=event, user=user)
             .select_related("ticket_type")
@@ -127,11 +132,10 @@ def event_detail(request, event_id, form=None):
     return render(request, "events/event_detail.html", context)
 
 
-def _status_response(request, event):
+def _status_response(request, event, applied=None):
     if request.htmx:
-        return render(
-            request, "events/event_detail.html#status-box", status_context(request, event)
-        )
+        context = status_context(request, event, applied=applied)
+        return render(request, "events/event_detail.html#status-box", context)
     return redirect(event)
 
 
@@ -207,6 +211,7 @@ def apply_view(request, event_id):
             # Green only for a seat: a waitlist place or a pending application is neutral.
             tell = messages.success if registration.status == Status.ACCEPTED else messages.info
             tell(request, _status_message(registration))
+            return _status_response(request, event, applied=registration)
     return _status_response(request, event)
 
 
