@@ -5,7 +5,8 @@ request going to the servers in turn (see bench/scale_out.py).
 
     .venv/bin/python bench/apply_burst.py [--users 1000] [--seats 100] [--clients 100]
 
-Production settings (DJANGO_DEBUG=0, DJANGO_HTTPS=0) on a fresh PostgreSQL database, plus one
+Production settings (DJANGO_DEBUG=0, DJANGO_HTTPS=0) on a fresh PostgreSQL database, the cache
+in Redis (BENCH_REDIS_URL; empty: the database cache), plus one
 bench-only do-nothing view behind the same middleware (bench/apply_settings.py). Prints, per
 ticket type: accepted / waitlisted / pending, errors, applications/s, p50/p99 latency, and
 applications/s ÷ the do-nothing view's requests/s fired the same way in the same run. For the
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import (  # noqa: E402
     PORT,
+    REDIS_URL,
     collectstatic,
     database_name,
     gunicorn,
@@ -40,6 +42,7 @@ from bench.harness import (  # noqa: E402
     manage,
     production_env,
     recreate_database,
+    redis_env,
 )
 
 DEADLINE_SECONDS = 420
@@ -303,7 +306,10 @@ def main():
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _deadline)
     signal.alarm(DEADLINE_SECONDS)  # the whole run is bounded; `finally` stops the servers
-    print(f"Burst: {args.users} signed-in users apply at once (one gunicorn, PostgreSQL)")
+    # Sessions, cached users and the rate limit in Redis, as in production.
+    extra = redis_env()
+    cache = f"Redis {REDIS_URL}" if REDIS_URL else "database cache"
+    print(f"Burst: {args.users} signed-in users apply at once (one gunicorn, PostgreSQL, {cache})")
     print(f"  {machine_state()}")
     ok = run(
         bench="apply",
@@ -312,6 +318,7 @@ def main():
         seats=args.seats,
         clients=args.clients,
         workers=args.workers,
+        extra_env=extra,
     )
     print(f"  {machine_state()}")
     return 0 if ok else 1

@@ -61,6 +61,15 @@ def production_env(database: str, **extra) -> dict[str, str]:
     return env
 
 
+def redis_env() -> dict[str, str]:
+    """REDIS_URL for the servers, its Redis database emptied first (the production topology);
+    {} when BENCH_REDIS_URL is empty: the database cache."""
+    if not REDIS_URL:
+        return {}
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
+    return {"REDIS_URL": REDIS_URL}
+
+
 def recreate_database(name: str) -> None:
     for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
         subprocess.run(

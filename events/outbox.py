@@ -33,10 +33,13 @@ class OutboxIncomplete(Exception):
         self.failed = failed
 
 
-def record(message: str, recipients: Iterable[tuple[str, dict]], **content) -> int:
+def record(
+    message: str, recipients: Iterable[tuple[str, dict]], *, counted: bool = True, **content
+) -> int | None:
     """Record `message` for each (address, params) once; call inside the deciding
     transaction. `content` (subject, body, html, headers) is shared by every row; rows
-    recorded earlier are left as they are. Returns how many rows are new."""
+    recorded earlier are left as they are. Returns how many rows are new; None with
+    `counted=False`, which spares the two counts (a status mail under the seat lock)."""
     rows = [
         OutboxMail(message=message, recipient=address, params=params, **content)
         for address, params in recipients
@@ -44,8 +47,10 @@ def record(message: str, recipients: Iterable[tuple[str, dict]], **content) -> i
     ]
     if not rows:
         return 0
-    before = OutboxMail.objects.filter(message=message).count()
+    before = OutboxMail.objects.filter(message=message).count() if counted else 0
     OutboxMail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if not counted:
+        return None
     return OutboxMail.objects.filter(message=message).count() - before
 
 

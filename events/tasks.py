@@ -75,11 +75,23 @@ def status_message(registration_id: int, status: str) -> str:
     return f"status:{registration_id}:{status}"
 
 
-def record_status_mail(registration_id: int) -> None:
+def record_status_mail(registration_id: int, *, status=None, email=None) -> None:
     """Record the mail for the registration's current status and send it after commit.
-    Call inside the transaction that changed the status (allocation does)."""
-    record_current_status(registration_id)
+    Call inside the transaction that changed the status (allocation does). A caller that has
+    just written the row passes its `status` and the user's `email`: no query reads them back."""
+    if status is None:
+        record_current_status(registration_id)
+    elif email:
+        _record_status(registration_id, status, email)
     transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
+
+
+def _record_status(registration_id: int, status: str, email: str) -> None:
+    outbox.record(
+        status_message(registration_id, status),
+        [(email, {"registration": registration_id, "status": status})],
+        counted=False,
+    )
 
 
 def record_current_status(registration_id: int) -> str | None:
@@ -91,10 +103,7 @@ def record_current_status(registration_id: int) -> str | None:
     if row is None or not row[1]:
         return None
     status, email = row
-    outbox.record(
-        status_message(registration_id, status),
-        [(email, {"registration": registration_id, "status": status})],
-    )
+    _record_status(registration_id, status, email)
     return status
 
 

@@ -58,14 +58,16 @@ def _apply_form(event, data=None) -> ApplyForm:
     return ApplyForm(data, event=event, questions=questions)
 
 
-def status_context(request, event, ticket_types=None, form=None):
+def status_context(request, event, ticket_types=None, form=None, applied=None):
     """What the status box needs: your registration (or None), the ticket types, may you apply,
-    and the apply form with the event's questions (bound, with its errors, after a refusal)."""
+    and the apply form with the event's questions (bound, with its errors, after a refusal).
+    `applied` is the registration `allocation.apply` just made: no query reads it back, and
+    its owner is verified (apply refuses anyone else)."""
     user = request.user
     if ticket_types is None:
         ticket_types = queries.ticket_types_with_counts(event)
-    registration = None
-    if user.is_authenticated:
+    registration = applied
+    if applied is None and user.is_authenticated:
         # One plain query: its ticket type is among those read, and a waitlist position is
         # counted (Registration.waitlist_position) only for someone on the waitlist.
         registration = (
@@ -73,11 +75,11 @@ def status_context(request, event, ticket_types=None, form=None):
             .order_by("-applied_at", "-pk")
             .first()
         )
-        if registration is not None:
-            registration.event = event  # its state reads the event: no second query
-            by_pk = {tt.pk: tt for tt in ticket_types}
-            if registration.ticket_type_id in by_pk:
-                registration.ticket_type = by_pk[registration.ticket_type_id]
+    if registration is not None:
+        registration.event = event  # its state reads the event: no second query
+        by_pk = {tt.pk: tt for tt in ticket_types}
+        if registration.ticket_type_id in by_pk:
+            registration.ticket_type = by_pk[registration.ticket_type_id]
     now = timezone.now()
     open_types = [
         tt
@@ -93,7 +95,10 @@ def status_context(request, event, ticket_types=None, form=None):
     is_live = registration is not None and registration.is_live
     # Asked only where the box offers to apply: a query fewer for everyone already registered.
     verified = bool(
-        open_types and not is_live and user.is_authenticated and allocation.has_verified_email(user)
+        open_types
+        and not is_live
+        and user.is_authenticated
+        and (applied is not None or allocation.has_verified_email(user))
     )
     if form is None and verified:
         form = _apply_form(event)
@@ -175,11 +180,10 @@ def event_detail(request, event_id, form=None):
     )
 
 
-def _status_response(request, event):
+def _status_response(request, event, applied=None):
     if request.htmx:
-        return render(
-            request, "events/event_detail.html#status-box", status_context(request, event)
-        )
+        context = status_context(request, event, applied=applied)
+        return render(request, "events/event_detail.html#status-box", context)
     return redirect(event)
 
 
@@ -228,24 +232,26 @@ def apply_view(request, event_id):
             # ticket type and every other answer as given.
             messages.error(request, _("Please check your answers below."))
             return _form_again(request, event, form)
-    elif not allocation.has_verified_email(request.user):
-        messages.error(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("Please verify your e-mail address before applying."),
-                reverse("account_email"),
-                _("Verify my e-mail address"),
-            ),
-        )
     else:
+        ticket_type = form.cleaned_data["ticket_type"]
         try:
             registration = allocation.apply(
-                form.cleaned_data["ticket_type"],
+                ticket_type,
                 user=request.user,
                 show_in_list=form.cleaned_data["show_in_list"],
                 language=getattr(request, "LANGUAGE_CODE", ""),
                 answers=form.chosen_answers,
+                questions=form.asked(ticket_type),
+            )
+        except allocation.EmailNotVerified as exc:
+            messages.error(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    str(exc),
+                    reverse("account_email"),
+                    _("Verify my e-mail address"),
+                ),
             )
         except RegistrationError as exc:
             messages.error(request, str(exc))
@@ -253,6 +259,7 @@ def apply_view(request, event_id):
             # Green only for a seat: a waitlist place or a pending application is neutral.
             tell = messages.success if registration.status == Status.ACCEPTED else messages.info
             tell(request, _status_message(registration))
+            return _status_response(request, event, applied=registration)
     return _status_response(request, event)
 
 

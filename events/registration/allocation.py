@@ -14,9 +14,10 @@ Callers (views, admin actions, commands) only translate `RegistrationError` into
 
 from __future__ import annotations
 
+import functools
+
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,6 +38,10 @@ class RegistrationError(Exception):
     """A user-facing reason why a registration change was refused (the message is str(exc))."""
 
 
+class EmailNotVerified(RegistrationError):
+    """Refused for want of a verified e-mail address (the view adds a link to verify one)."""
+
+
 def lock_ticket_type(ticket_type) -> TicketType:
     """The ticket type (or its id), re-read under its row lock. Call only inside
     `transaction.atomic`: every seat change starts here, so here the event's pages learn that
@@ -55,20 +60,35 @@ def lock_ticket_type(ticket_type) -> TicketType:
     return tt
 
 
-def _enqueue_mail(registration_id: int, notify: bool = True) -> None:
+def _enqueue_mail(registration_id: int, notify: bool = True, **known) -> None:
     from events.tasks import record_status_mail
 
     if notify:
-        record_status_mail(registration_id)  # in this transaction; sent after commit
+        record_status_mail(registration_id, **known)  # in this transaction; sent after commit
+
+
+@functools.cache
+def _seat_counts_sql() -> str:
+    meta = Registration._meta
+    status, rank, ticket_type = (
+        meta.get_field(name).column for name in ("status", "waitlist_rank", "ticket_type")
+    )
+    return (
+        f"SELECT COUNT(CASE WHEN {status} = %s THEN 1 END),"
+        f" COUNT(CASE WHEN {status} = %s THEN 1 END), MAX({rank})"
+        f" FROM {meta.db_table} WHERE {ticket_type} = %s"
+    )  # identifiers come from the model; values are parameters
 
 
 def seat_counts(tt: TicketType) -> dict:
-    """Accepted and waitlisted registrations of a ticket type, and its last waitlist rank."""
-    return Registration.objects.filter(ticket_type_id=tt.pk).aggregate(
-        accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
-        last_rank=Max("waitlist_rank"),
-    )
+    """Accepted and waitlisted registrations of a ticket type, and its last waitlist rank.
+
+    Plain SQL: it runs under the lock on every application, and compiling the ORM's aggregate
+    took three times as long as the query itself (0.57 of 0.76 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_seat_counts_sql(), [Status.ACCEPTED.value, Status.WAITLISTED.value, tt.pk])
+        accepted, waitlisted, last_rank = cursor.fetchone()
+    return {"accepted": accepted, "waitlisted": waitlisted, "last_rank": last_rank}
 
 
 def _fresh(registration) -> Registration:
@@ -140,6 +160,20 @@ def _already_registered() -> RegistrationError:
     return RegistrationError(_("You are already registered for this event."))
 
 
+def _decide_new(tt: TicketType) -> tuple[str, int | None, int | None]:
+    """(status, waitlist rank, waitlist position) of a new application. Call under the lock;
+    lottery and approval applications wait (pending) and need no count."""
+    if tt.allocation == TicketType.Allocation.APPROVAL or (tt.is_lottery and not tt.is_drawn):
+        return Status.PENDING, None, None
+    counts = seat_counts(tt)
+    if _after_count_hook is not None:
+        _after_count_hook()
+    if not tt.is_lottery and counts["accepted"] < tt.capacity and counts["waitlisted"] == 0:
+        return Status.ACCEPTED, None, None
+    # Every waitlisted registration has a lower rank than the new one, so its place is theirs + 1.
+    return Status.WAITLISTED, (counts["last_rank"] or 0) + 1, counts["waitlisted"] + 1
+
+
 def apply(
     ticket_type,
     *,
@@ -147,43 +181,30 @@ def apply(
     show_in_list: bool = True,
     language: str = "",
     answers=None,
+    questions=None,
     now=None,
     notify: bool = True,
 ) -> Registration:
     """Apply `user` to `ticket_type`: pending (lottery, approval), accepted or waitlisted.
 
     `answers` ({Question: value}) are checked and stored in the same transaction
-    (`events.registration.answers.store`): a refused answer sends no application. `now` and
-    `notify=False` are for loading history (the demo): the time it happened, no mail.
+    (`events.registration.answers.store`): a refused answer sends no application.
+    `questions`, the questions asked for the ticket type when the caller has just read them
+    (the apply form), spares reading them again under the lock. `now` and `notify=False` are
+    for loading history (the demo): the time it happened, no mail.
     """
     if user is None or not user.is_authenticated:
         raise RegistrationError(_("Please log in to apply."))
     if not has_verified_email(user):
-        raise RegistrationError(_("Please verify your e-mail address before applying."))
+        raise EmailNotVerified(_("Please verify your e-mail address before applying."))
     try:
         with transaction.atomic(durable=True):
             tt = lock_ticket_type(ticket_type)
             now = now or timezone.now()
             _check_can_apply(tt, user, now)
-            if Registration.objects.filter(
-                event_id=tt.event_id, user=user, status__in=Registration.LIVE_STATUSES
-            ).exists():
-                raise _already_registered()
-            counts = seat_counts(tt)
-            if _after_count_hook is not None:
-                _after_count_hook()
-            rank = None
-            if tt.is_lottery:
-                if tt.is_drawn:
-                    status, rank = Status.WAITLISTED, (counts["last_rank"] or 0) + 1
-                else:
-                    status = Status.PENDING
-            elif tt.allocation == TicketType.Allocation.APPROVAL:
-                status = Status.PENDING
-            elif counts["accepted"] < tt.capacity and counts["waitlisted"] == 0:
-                status = Status.ACCEPTED
-            else:
-                status, rank = Status.WAITLISTED, (counts["last_rank"] or 0) + 1
+            status, rank, position = _decide_new(tt)
+            # One live registration per user per event: the partial unique index refuses a
+            # second one (IntegrityError below), so no query asks first.
             registration = Registration.objects.create(
                 ticket_type=tt,
                 event_id=tt.event_id,
@@ -196,11 +217,14 @@ def apply(
                 **({"language": language} if language else {}),
             )
             registration.ticket_type = tt
-            store_answers(registration, answers)
-            _enqueue_mail(registration.pk, notify)
+            if position is not None:
+                registration.waitlist_position = position  # as counted under the lock
+            store_answers(registration, answers, questions)
+            _enqueue_mail(registration.pk, notify, status=status, email=user.email)
     except IntegrityError:
-        # Two tabs applying to two ticket types of one event hold different locks; the
-        # partial unique index on live registrations turns the second into this error.
+        # Already registered for this event: by an earlier application, or just now in another
+        # tab holding another ticket type's lock. The partial unique index on live
+        # registrations refused the row.
         if Registration.objects.filter(
             event_id=_event_id_of(ticket_type), user=user, status__in=Registration.LIVE_STATUSES
         ).exists():
@@ -209,10 +233,10 @@ def apply(
     return registration
 
 
-def store_answers(registration, answers) -> None:
+def store_answers(registration, answers, questions=None) -> None:
     from events.registration import answers as answers_workflow  # it imports this module
 
-    answers_workflow.store(registration, answers)
+    answers_workflow.store(registration, answers, questions=questions)
 
 
 def _event_id_of(ticket_type) -> int:

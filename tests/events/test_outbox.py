@@ -124,6 +124,11 @@ def test_record_same_message_and_recipient_twice_keeps_one_row(postgres):
     assert (recorded, OutboxMail.objects.count()) == ([1, 0], 1)
 
 
+def test_record_uncounted_keeps_one_row_and_counts_nothing(postgres):
+    recorded = [outbox.record("test:1", [("a@example.com", {})], counted=False) for _ in range(2)]
+    assert (recorded, OutboxMail.objects.count()) == ([None, None], 1)
+
+
 def test_status_mail_is_recorded_in_the_deciding_transaction(postgres):
     from events.registration import allocation
     from tests.factories import TicketTypeFactory

@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,6 +245,22 @@ def test_apply_with_htmx_returns_status_box_only(client, member):
     assert response.text.lstrip().startswith('<section id="status-box"')
     assert "Waitlist #1" in response.text
     assert "All seats are taken: you are number 1 on the waitlist." in response.text
+
+
+def test_apply_with_htmx_shows_the_new_registration_without_reading_it_back(client, member):
+    tt = TicketTypeFactory(lottery=True)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            apply_url(tt.event), {"ticket_type": tt.pk}, HTTP_HX_REQUEST="true", **EN
+        )
+    registration = Registration.objects.get(user=member)
+    assert registration.status == S.PENDING
+    assert registration.receipt in response.text
+    assert "Awaiting the lottery on" in response.text
+    sql = [q["sql"] for q in captured.captured_queries]
+    # apply checked the address once; the box knows the registration it made
+    assert sum('FROM "account_emailaddress"' in q for q in sql) == 1
+    assert not [q for q in sql if q.startswith('SELECT "events_registration"."id"')]
 
 
 def test_apply_twice_says_already_registered(client, member):

@@ -78,12 +78,12 @@ def test_connection_lost_mid_apply_gives_try_again_and_writes_nothing(
     user = signed_in(client)
     real_enqueue = allocation._enqueue_mail
 
-    def lose_connection(registration_id, notify=True):
+    def lose_connection(registration_id, notify=True, **known):
         # The registration row is inserted but not committed: the server goes away now.
         pid = connection.connection.info.backend_pid
         with other_connection() as admin:
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
-        real_enqueue(registration_id, notify)
+        real_enqueue(registration_id, notify, **known)
 
     monkeypatch.setattr(allocation, "_enqueue_mail", lose_connection)
     lost = apply(client, tt)

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events.models import AuditLog, Event, Registration, TicketType
+from events.models import AuditLog, Event, OutboxMail, Registration, TicketType
 from events.registration import allocation
 from events.registration.allocation import RegistrationError
 from tests.factories import (
@@ -90,30 +90,30 @@ def test_apply_after_cancelling_is_allowed_again():
     assert (second.status, Registration.objects.filter(user=user).count()) == (S.ACCEPTED, 2)
 
 
-def test_apply_integrity_error_of_live_constraint_becomes_already_registered(monkeypatch):
-    tt = TicketTypeFactory()
+def test_apply_already_registered_leaves_no_row_and_no_mail():
+    tt = TicketTypeFactory(capacity=5)
     user = UserFactory()
-    RegistrationFactory(ticket_type=tt, user=user, status=S.ACCEPTED)
-    # Simulate the other tab committing between our check and our insert.
-    monkeypatch.setattr(
-        allocation.Registration.objects, "filter", _filter_hiding_live(allocation), raising=True
-    )
+    first = allocation.apply(tt, user=user)
+    mail.outbox.clear()
+    # No query asks first: the partial unique index refuses the row, the transaction rolls back.
     with pytest.raises(RegistrationError, match="already registered"):
         allocation.apply(tt, user=user)
-    assert Registration.objects.filter(user=user).count() == 1
+    assert list(Registration.objects.filter(user=user)) == [first]
+    assert OutboxMail.objects.exclude(message__startswith=f"status:{first.pk}:").count() == 0
+    assert mail.outbox == []
 
 
-def _filter_hiding_live(module):
-    original = Registration.objects.filter
-    calls = {"n": 0}
+def test_apply_waitlist_position_counts_only_those_still_waiting():
+    tt = TicketTypeFactory(capacity=1)
+    allocation.apply(tt, user=UserFactory())
+    waiting = [allocation.apply(tt, user=UserFactory()) for _ in range(3)]
+    allocation.cancel(waiting[1], by=waiting[1].user)
 
-    def fake(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:  # the pre-check inside the transaction
-            return Registration.objects.none()
-        return original(*args, **kwargs)
+    newcomer = allocation.apply(tt, user=UserFactory())
 
-    return fake
+    # Rank 4 (ranks are never reused), place 3: the one who left is not ahead any more.
+    assert (newcomer.waitlist_rank, newcomer.waitlist_position) == (4, 3)
+    assert Registration.objects.get(pk=newcomer.pk).waitlist_position == 3
 
 
 @pytest.mark.parametrize(

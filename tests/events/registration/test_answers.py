@@ -77,6 +77,16 @@ def test_apply_with_required_question_empty_sends_no_application(tt, level):
     assert Answer.objects.count() == 0
 
 
+def test_apply_checks_the_questions_the_caller_read(tt, level):
+    user = UserFactory()
+
+    # The apply form passes the questions it read; those are the ones checked.
+    with pytest.raises(RegistrationError, match="needs an answer"):
+        allocation.apply(tt, user=user, answers={}, questions=[level])
+
+    assert Registration.objects.filter(user=user).count() == 0
+
+
 def test_apply_with_option_not_offered_is_refused(tt, level):
     user = UserFactory()
 
