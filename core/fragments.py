@@ -190,11 +190,12 @@ def render_page(
         entry = {"pieces": pieces, "shared": shared}
         _keep(skeleton_key, entry, _seconds_to_keep(expires(shared)))
     names = {piece for piece in entry["pieces"] if isinstance(piece, tuple) and piece != NONCE}
+    wanted = [name for name, fresh in names if not fresh]
     kept = found.get(blocks_key)
-    if kept is None:
-        kept = _render_blocks(
-            request, [name for name, fresh in names if not fresh], personal(entry["shared"]), nonce
-        )
+    # Blocks kept for an earlier skeleton of the same versions may lack one (it was kept
+    # longer than that skeleton): render them all again.
+    if kept is None or not kept.keys() >= set(wanted):
+        kept = _render_blocks(request, wanted, personal(entry["shared"]), nonce)
         # Blocks hold forms, so a CSRF token: keep them only under the secret they were made for.
         if csrf_secret:
             _keep(blocks_key, kept, _seconds_to_keep(expires(entry["shared"])))

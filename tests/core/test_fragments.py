@@ -159,3 +159,17 @@ def test_remember_computes_once_per_version():
     fragments.changed("thing:2")
     fragments.remember("x", ["thing:2"], lambda: made.append(1) or "value")
     assert len(made) == 2
+
+
+def test_kept_blocks_missing_one_of_the_skeletons_are_rendered_again(monkeypatch):
+    alice, calls = UserFactory(), Calls()
+    page("page.html", alice, calls)
+    real = fragments.cache.get_many
+
+    def blocks_of_another_skeleton(keys):
+        found = real(keys)
+        return {k: {} if k.startswith("personal-blocks:") else v for k, v in found.items()}
+
+    monkeypatch.setattr(fragments.cache, "get_many", blocks_of_another_skeleton)
+    assert f"<b>{alice.pk}:happy</b>" in page("page.html", alice, calls)[0]
+    assert calls.personal == 2
