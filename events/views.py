@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -100,8 +101,9 @@ def status_context(request, event, ticket_types=None, form=None, applied=None):
         and user.is_authenticated
         and (applied is not None or allocation.has_verified_email(user))
     )
+    blank_questions = None
     if form is None and verified:
-        form = _apply_form(event)
+        blank_questions = _blank_questions(request, event)
     return {
         "event": event,
         "totals": queries.total_of(ticket_types, event),
@@ -114,7 +116,22 @@ def status_context(request, event, ticket_types=None, form=None, applied=None):
         "free_types": [tt for tt in open_types if tt.outcome == "seat"],
         "verified": verified,
         "apply_form": form,
+        "blank_questions": blank_questions,
     }
+
+
+def _blank_questions(request, event) -> str:
+    """The questions of the unfilled apply form, the same for every applicant: rendered once
+    per version of the event (its questions change it, events/apps.py), not for each person."""
+
+    def render_blank():
+        return render_to_string(
+            "events/event_detail.html#apply-questions", {"apply_form": _apply_form(event)}, request
+        )
+
+    return fragments.remember(
+        f"apply-questions:{event.pk}", page_versions.event_page(event.pk), render_blank
+    )
 
 
 def apply_outcome(tt) -> str:

@@ -17,6 +17,7 @@ from events.models import Registration
 from events.registration import allocation
 from tests.factories import (
     EventFactory,
+    QuestionFactory,
     ReportFactory,
     SpeakerFactory,
     TalkFactory,
@@ -226,3 +227,19 @@ def test_deleting_an_event_with_its_talks_and_report_is_said_without_error(site)
     warm(alice, report_page)
     site["past"].delete()
     assert alice.get(report_page).status_code == 404
+
+
+def test_a_new_or_limited_question_shows_in_the_apply_form_on_the_next_load():
+    """The unfilled questions are kept per event version: editing them gives a new one."""
+    user = UserFactory()
+    tt = TicketTypeFactory()
+    other = TicketTypeFactory(event=tt.event, name="Other")
+    client = signed_in(user)
+    page = tt.event.get_absolute_url()
+    warm(client, page)
+    question = QuestionFactory(event=tt.event, text_en="Which editor do you use?")
+    box = status_box(client.get(page, **EN).text)
+    assert "Which editor do you use?" in box
+    assert "data-for=" not in box
+    question.ticket_types.add(other)
+    assert f'data-for="{other.pk}"' in status_box(client.get(page, **EN).text)
