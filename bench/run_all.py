@@ -1,11 +1,11 @@
 """Every benchmark in one run, each figure beside the machine's state.
 
-    .venv/bin/python bench/run_all.py [--only pages,burst,draw,growth,scale]
+    .venv/bin/python bench/run_all.py [--only pages,opening,burst,draw,growth,scale]
 
 Runs, one after another (never at the same time, so they do not measure each other):
-pages (bench/pages.py), burst (bench/apply_burst.py), draw (bench/draw_100k.py), growth
-(bench/growth.py) and scale-out (bench/scale_out.py), each in its own process with a time limit,
-and prints their output as it comes. Needs PostgreSQL (BENCH_PG), Redis (BENCH_REDIS_URL) and
+pages (bench/pages.py), opening (bench/pages_burst.py), burst (bench/apply_burst.py), draw
+(bench/draw_100k.py), growth (bench/growth.py) and scale-out (bench/scale_out.py), each in its
+own process with a time limit, and prints their output as it comes. Needs PostgreSQL (BENCH_PG), Redis (BENCH_REDIS_URL) and
 wrk. Every load loop is bounded in count and time and talks to 127.0.0.1 only. Exits non-zero
 if a bench failed its correctness checks (seats, errors, sequential scans).
 
@@ -25,6 +25,7 @@ from bench.harness import machine_state
 BENCH = Path(__file__).resolve().parent
 BENCHES = {
     "pages": (["pages.py"], 600),
+    "opening": (["pages_burst.py"], 300),
     "burst": (["apply_burst.py"], 600),
     "draw": (["draw_100k.py"], 600),
     "growth": (["growth.py"], 900),

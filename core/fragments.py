@@ -14,6 +14,11 @@ Both are kept under the *versions* of the scopes they show. A scope is a name su
 change. What moves with the clock (a ticket window opening, an event starting) is kept no
 later than the moment it moves (`render_page`'s ``expires``), and nothing longer than
 KEEP_SECONDS.
+
+One request at a time renders a page's new skeleton. While it does, the others get the
+skeleton before it (with their own blocks, rendered fresh): when applications arrive every few
+milliseconds, each would otherwise render the whole page for itself. So the public part may
+lag by one render, never by a clock.
 """
 
 import datetime as dt
@@ -172,23 +177,40 @@ def render_page(
         # The whole query string: a skeleton must not carry one person's parameters to another.
         base = (request.get_host(), request.get_full_path(), language, template_name)
         skeleton_key = "signed-in-page:" + _digest(*base, *page_versions[:-1])
+        latest_key = "signed-in-page-latest:" + _digest(*base)
         blocks_key = "personal-blocks:" + _digest(
             *base, *page_versions, str(request.user.pk), csrf_secret
         )
         found = cache.get_many([skeleton_key, blocks_key])
     except Exception:  # the cache is away: a fresh page, as without it
         logger.warning("page cache unavailable", exc_info=True)
-        skeleton_key = blocks_key = None
+        skeleton_key = blocks_key = latest_key = None
         found = {}
     entry = found.get(skeleton_key)
+    rendering = False
+    if entry is None and latest_key is not None:
+        rendering = _start_rendering(latest_key)
+        if not rendering:
+            # Another request is rendering this page's new skeleton right now (applications
+            # arriving every few milliseconds change it): the one before, a render behind.
+            entry = _get(latest_key)
     if entry is None:
-        context, shared = public()
-        pieces = _render_skeleton(request, template_name, context, nonce)
+        try:
+            context, shared = public()
+            pieces = _render_skeleton(request, template_name, context, nonce)
+        except BaseException:
+            _forget(latest_key)  # the page is gone (404) or failed: nobody gets the old one
+            raise
+        finally:
+            if rendering:
+                _done_rendering(latest_key)
         if pieces is None:
             html = get_template(template_name).render({**context, **personal(shared)}, request)
             return HttpResponse(html)
         entry = {"pieces": pieces, "shared": shared}
-        _keep(skeleton_key, entry, _seconds_to_keep(expires(shared)))
+        seconds = _seconds_to_keep(expires(shared))
+        _keep(skeleton_key, entry, seconds)
+        _keep(latest_key, entry, seconds)
     names = {piece for piece in entry["pieces"] if isinstance(piece, tuple) and piece != NONCE}
     wanted = [name for name, fresh in names if not fresh]
     kept = found.get(blocks_key)
@@ -202,6 +224,38 @@ def render_page(
     fresh = _render_blocks(request, [name for name, fresh in names if fresh], {}, nonce)
     blocks = {**kept, **fresh}
     return HttpResponse(_join(entry["pieces"], blocks, nonce))
+
+
+#: At most this long a request that died while rendering keeps others on the skeleton before.
+RENDERING_SECONDS = 10
+
+
+def _start_rendering(latest_key: str) -> bool:
+    """Whether this request renders the page's new skeleton (no other one is at it)."""
+    try:
+        return cache.add(latest_key + ":rendering", 1, RENDERING_SECONDS)
+    except Exception:
+        return True
+
+
+def _done_rendering(latest_key: str | None) -> None:
+    _forget(None if latest_key is None else latest_key + ":rendering")
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def _forget(key) -> None:
+    if key is None:
+        return
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
 
 
 def _keep(key, value, seconds: int) -> None:

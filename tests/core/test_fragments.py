@@ -1,6 +1,7 @@
 """core/fragments.py: a skeleton kept for everyone, personal blocks kept per person."""
 
 import pytest
+from django.http import Http404
 from django.test import RequestFactory
 from django.utils.csp import LazyNonce
 
@@ -173,3 +174,41 @@ def test_kept_blocks_missing_one_of_the_skeletons_are_rendered_again(monkeypatch
     monkeypatch.setattr(fragments.cache, "get_many", blocks_of_another_skeleton)
     assert f"<b>{alice.pk}:happy</b>" in page("page.html", alice, calls)[0]
     assert calls.personal == 2
+
+
+def test_while_another_request_renders_the_new_skeleton_the_one_before_is_served(monkeypatch):
+    alice, bob, calls = UserFactory(), UserFactory(), Calls()
+    page("page.html", alice, calls)
+    fragments.changed("thing:1")  # an application: the skeleton must be rendered anew
+    monkeypatch.setattr(fragments, "_start_rendering", lambda key: False)  # someone is at it
+    body = page("page.html", bob, calls, mood="fresh")[0]
+    assert "public 1" in body  # one render behind
+    assert f"<b>{bob.pk}:fresh</b>" in body  # the person's own blocks are still theirs, now
+    assert calls.public == 1
+
+
+def test_the_renderer_releases_the_page_for_the_next_change():
+    alice, calls = UserFactory(), Calls()
+    page("page.html", alice, calls)
+    for expected in (2, 3):
+        fragments.changed("thing:1")
+        assert f"public {expected}" in page("page.html", alice, calls)[0]
+
+
+def test_a_failed_render_drops_the_skeleton_before(monkeypatch):
+    """An event unpublished while others wait must not stay visible from the old skeleton."""
+    alice, calls = UserFactory(), Calls()
+    page("page.html", alice, calls)
+    fragments.changed("thing:1")
+
+    def gone():
+        raise Http404
+
+    request = RequestFactory().get("/page/")
+    request.user, request._csp_nonce = alice, LazyNonce()
+    with pytest.raises(Http404):
+        fragments.render_page(
+            request, "page.html", scopes=["thing:1"], public=gone, personal=lambda shared: {}
+        )
+    monkeypatch.setattr(fragments, "_start_rendering", lambda key: False)
+    assert "public 2" in page("page.html", alice, calls)[0]  # rendered, nothing old served
