@@ -50,9 +50,10 @@ class CachedAllauthBackend(CachedUserMixin, AllauthBackend):
 SHOWN_FIELDS = {"display_name", "nickname", "profile_hidden"}
 
 
-def on_user_changed(sender, instance, update_fields=None, **kwargs):
+def on_user_changed(sender, instance, update_fields=None, created=False, **kwargs):
     forget(instance.pk)
-    if update_fields is None or SHOWN_FIELDS & set(update_fields):
+    # A new account is on no page yet: sign-ups during a rush must not renew every page.
+    if not created and (update_fields is None or SHOWN_FIELDS & set(update_fields)):
         fragments.changed(fragments.SITE, fragments.user_scope(instance.pk))
 
 

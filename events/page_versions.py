@@ -1,7 +1,9 @@
 """What the pages cached for signed-in people show, as fragment scopes (core/fragments.py).
 
-- ``event:<pk>``: the event page and its report page (ticket types, figures, participants,
-  programme, materials, the report);
+- ``event:<pk>``: what the event's pages show of the event itself: its text, ticket types,
+  questions, programme, materials, report;
+- ``event:<pk>:registrations``: its figures, participants and waitlists, which move with every
+  application (kept apart, so that what does not move with them stays kept in a burst);
 - ``events``: the lists (home, events): titles, dates, figures of every event;
 - ``site``: what any page may show of people and communities (names, logos).
 
@@ -22,7 +24,17 @@ def event(event_id) -> str:
     return f"event:{event_id}"
 
 
+def registrations(event_id) -> str:
+    return f"event:{event_id}:registrations"
+
+
 def event_page(event_id) -> tuple[str, ...]:
+    """The event page: the event, and its figures and participants."""
+    return (SITE, event(event_id), registrations(event_id))
+
+
+def event_content(event_id) -> tuple[str, ...]:
+    """What does not move with registrations: the report page, the blank forms."""
     return (SITE, event(event_id))
 
 
@@ -43,7 +55,13 @@ def next_change(event, ticket_types, now=None):
 
 
 def event_changed(event_id) -> None:
+    """The event itself changed (an edit): its pages and the lists."""
     fragments.changed(EVENT_LISTS, event(event_id))
+
+
+def registrations_changed(event_id) -> None:
+    """Someone applied, cancelled, moved up, was drawn or checked in."""
+    fragments.changed(EVENT_LISTS, registrations(event_id))
 
 
 def site_changed() -> None:

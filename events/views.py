@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -122,7 +123,8 @@ def status_context(request, event, ticket_types=None, form=None, applied=None):
 
 def _blank_questions(request, event) -> str:
     """The questions of the unfilled apply form, the same for every applicant: rendered once
-    per version of the event (its questions change it, events/apps.py), not for each person."""
+    per version of the event's content (its questions change it, events/apps.py), not for each
+    person, and kept while registrations come in."""
 
     def render_blank():
         return render_to_string(
@@ -130,7 +132,7 @@ def _blank_questions(request, event) -> str:
         )
 
     return fragments.remember(
-        f"apply-questions:{event.pk}", page_versions.event_page(event.pk), render_blank
+        f"apply-questions:{event.pk}", page_versions.event_content(event.pk), render_blank
     )
 
 
@@ -231,16 +233,36 @@ def rate_limited(request, event, exc):
     return response
 
 
+def _apply_data(event_id):
+    """The published event and its questions, as the apply form reads them: kept until the
+    event's content changes (not its registrations, which change with every application)."""
+
+    def read():
+        event = Event.objects.published().select_related("community").filter(pk=event_id).first()
+        if event is None:
+            return None
+        return event, list(
+            event.questions.prefetch_related("ticket_types").order_by("position", "pk")
+        )
+
+    found = fragments.remember(
+        f"apply-data:{event_id}", page_versions.event_content(event_id), read
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 @require_POST
 def apply_view(request, event_id):
-    event = _published_event(event_id)
+    event, questions = _apply_data(event_id)
     if not request.user.is_authenticated:
         return redirect_to_login(event.get_absolute_url())
     try:
         ratelimit.hit("apply", request.user)
     except ratelimit.RateLimited as exc:
         return rate_limited(request, event, exc)
-    form = _apply_form(event, request.POST)
+    form = ApplyForm(request.POST, event=event, questions=questions)
     if not form.is_valid():
         if "ticket_type" in form.errors:
             messages.error(request, form.errors["ticket_type"][0])

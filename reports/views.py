@@ -159,7 +159,11 @@ def report_detail(request, event_id):
     if not request.user.is_authenticated:  # readers: the anonymous page cache
         return render(request, template, public()[0])
     return fragments.render_page(
-        request, template, scopes=page_versions.event_page(event_id), public=public, personal=dict
+        request,
+        template,
+        scopes=page_versions.event_content(event_id),
+        public=public,
+        personal=dict,
     )
 
 

@@ -48,7 +48,7 @@ def lock_ticket_type(ticket_type) -> TicketType:
     their figures and participants change (events/page_versions.py)."""
     known = isinstance(ticket_type, TicketType)
     if known:  # said before the lock is taken, so that it does not lengthen the hold
-        page_versions.event_changed(ticket_type.event_id)
+        page_versions.registrations_changed(ticket_type.event_id)
     pk = ticket_type.pk if known else ticket_type
     tt = (
         TicketType.objects.select_related("event", "event__community")
@@ -56,7 +56,7 @@ def lock_ticket_type(ticket_type) -> TicketType:
         .get(pk=pk)
     )
     if not known:
-        page_versions.event_changed(tt.event_id)
+        page_versions.registrations_changed(tt.event_id)
     return tt
 
 

@@ -78,7 +78,7 @@ def _blank_form(event):
         return str(MaterialForm(event=event, talks=talks))
 
     return fragments.remember(
-        f"material-form:{event.pk}", page_versions.event_page(event.pk), render
+        f"material-form:{event.pk}", page_versions.event_content(event.pk), render
     )
 
 

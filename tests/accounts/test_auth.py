@@ -59,3 +59,16 @@ def test_deleted_user_is_signed_out():
     assert client.get("/me/").status_code == 200
     user.delete()
     assert client.get("/me/").status_code == 302
+
+
+def test_a_new_account_keeps_the_pages_a_rename_renews_them():
+    from accounts.models import User
+    from core import fragments
+
+    before = fragments.versions([fragments.SITE])
+    # On no page yet: sign-ups during a rush renew nothing.
+    user = User.objects.create_user(email="new@example.com", nickname="newcomer", password="x")
+    assert fragments.versions([fragments.SITE]) == before
+    user.display_name = "Someone Else"
+    user.save()
+    assert fragments.versions([fragments.SITE]) != before

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import signing
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from events.tasks import unsubscribe_token
 from tests.factories import (
     CommunityFactory,
     EventFactory,
+    QuestionFactory,
     RegistrationFactory,
     TicketTypeFactory,
     UserFactory,
@@ -261,6 +263,48 @@ def test_apply_with_htmx_shows_the_new_registration_without_reading_it_back(clie
     # apply checked the address once; the box knows the registration it made
     assert sum('FROM "account_emailaddress"' in q for q in sql) == 1
     assert not [q for q in sql if q.startswith('SELECT "events_registration"."id"')]
+
+
+def _another_member():
+    other = Client()
+    other.force_login(UserFactory())
+    return other
+
+
+def test_apply_reads_the_event_and_its_questions_once_while_registrations_come_in(client, member):
+    """Applications change the event's figures, not the event: the next applicant's form is
+    built from what the first one read."""
+    tt = TicketTypeFactory(capacity=5)
+    QuestionFactory(event=tt.event, required=False)
+    other = _another_member()
+    client.post(apply_url(tt.event), {"ticket_type": tt.pk})
+    with CaptureQueriesContext(connection) as captured:
+        other.post(apply_url(tt.event), {"ticket_type": tt.pk})
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if q.startswith('SELECT "events_event"')]
+    assert not [q for q in sql if 'FROM "events_question"' in q]
+    assert Registration.objects.filter(ticket_type=tt, status=S.ACCEPTED).count() == 2
+
+
+def test_apply_after_the_event_is_unpublished_is_not_found(client, member):
+    tt = TicketTypeFactory()
+    client.post(apply_url(tt.event), {"ticket_type": tt.pk})  # the event is now kept
+    tt.event.status = Event.Status.DRAFT
+    tt.event.save()
+    response = _another_member().post(apply_url(tt.event), {"ticket_type": tt.pk})
+    assert response.status_code == 404
+    assert Registration.objects.filter(ticket_type=tt).count() == 1
+
+
+def test_apply_asks_a_question_added_after_the_first_application(client, member):
+    tt = TicketTypeFactory()
+    client.post(apply_url(tt.event), {"ticket_type": tt.pk})  # the questions are now kept
+    QuestionFactory(event=tt.event, required=True, text_en="Your badge name?")
+    other = _another_member()
+    response = other.post(apply_url(tt.event), {"ticket_type": tt.pk}, **EN)
+    assert response.status_code == 422
+    assert "Your badge name?" in response.text
+    assert Registration.objects.filter(ticket_type=tt).count() == 1
 
 
 def test_apply_twice_says_already_registered(client, member):

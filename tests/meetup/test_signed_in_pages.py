@@ -167,7 +167,7 @@ def test_without_the_version_bump_the_kept_page_would_be_stale(site, monkeypatch
     bob = signed_in(site["bob"])
     page = site["pages"][2]
     warm(bob, page)
-    monkeypatch.setattr(page_versions, "event_changed", lambda event_id: None)
+    monkeypatch.setattr(page_versions, "registrations_changed", lambda event_id: None)
     allocation.cancel(site["seat"], by=site["alice"])
     assert "Waitlist #1" in status_box(bob.get(page, **EN).text)
 
