@@ -1,6 +1,7 @@
 import functools
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -72,6 +73,25 @@ class AnswersForm(QuestionsMixin, forms.Form):
         return cleaned
 
 
+class TicketTypeField(forms.ModelChoiceField):
+    """One of the event's ticket types. With `among` (the event's ticket types already read,
+    by pk) no query checks the choice: apply re-reads the chosen one under its lock anyway."""
+
+    among: dict | None = None
+
+    def to_python(self, value):
+        if self.among is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.among[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class ApplyForm(QuestionsMixin, forms.Form):
     """The apply form. `ticket_type` must be a ticket type of THIS event (a forged id from
     another event is an invalid choice, not a registration elsewhere).
@@ -81,7 +101,7 @@ class ApplyForm(QuestionsMixin, forms.Form):
     questions are checked and answered.
     """
 
-    ticket_type = forms.ModelChoiceField(
+    ticket_type = TicketTypeField(
         queryset=TicketType.objects.none(),
         label=_("Ticket type"),
         widget=forms.RadioSelect,
@@ -91,9 +111,11 @@ class ApplyForm(QuestionsMixin, forms.Form):
         label=_("Show my name on the participant list"), required=False, initial=True
     )
 
-    def __init__(self, *args, event: Event, questions=(), **kwargs):
+    def __init__(self, *args, event: Event, questions=(), ticket_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticket_type"].queryset = event.ticket_types.all()
+        if ticket_types is not None:
+            self.fields["ticket_type"].among = {tt.pk: tt for tt in ticket_types}
         self.add_questions(questions)
         for question in self.questions:
             limited_to = list(question.ticket_types.all())

@@ -234,16 +234,16 @@ def rate_limited(request, event, exc):
 
 
 def _apply_data(event_id):
-    """The published event and its questions, as the apply form reads them: kept until the
-    event's content changes (not its registrations, which change with every application)."""
+    """The published event, its questions and ticket types, as the apply form reads them: kept
+    until the event's content changes (not its registrations, which change with every
+    application)."""
 
     def read():
         event = Event.objects.published().select_related("community").filter(pk=event_id).first()
         if event is None:
             return None
-        return event, list(
-            event.questions.prefetch_related("ticket_types").order_by("position", "pk")
-        )
+        questions = event.questions.prefetch_related("ticket_types").order_by("position", "pk")
+        return event, list(questions), list(event.ticket_types.all())
 
     found = fragments.remember(
         f"apply-data:{event_id}", page_versions.event_content(event_id), read
@@ -255,14 +255,14 @@ def _apply_data(event_id):
 
 @require_POST
 def apply_view(request, event_id):
-    event, questions = _apply_data(event_id)
+    event, questions, ticket_types = _apply_data(event_id)
     if not request.user.is_authenticated:
         return redirect_to_login(event.get_absolute_url())
     try:
         ratelimit.hit("apply", request.user)
     except ratelimit.RateLimited as exc:
         return rate_limited(request, event, exc)
-    form = ApplyForm(request.POST, event=event, questions=questions)
+    form = ApplyForm(request.POST, event=event, questions=questions, ticket_types=ticket_types)
     if not form.is_valid():
         if "ticket_type" in form.errors:
             messages.error(request, form.errors["ticket_type"][0])

@@ -307,6 +307,24 @@ def test_apply_asks_a_question_added_after_the_first_application(client, member)
     assert Registration.objects.filter(ticket_type=tt).count() == 1
 
 
+@pytest.mark.parametrize("value", ["abc", "1.5", "-1", "99999999999999999999"])
+def test_apply_with_a_malformed_ticket_type_is_refused(client, member, value):
+    tt = TicketTypeFactory()
+    client.post(apply_url(tt.event), {"ticket_type": "x"}, follow=True)  # now kept
+    response = client.post(apply_url(tt.event), {"ticket_type": value}, follow=True, **EN)
+    assert messages_of(response) == ["Choose one of this event’s ticket types."]
+    assert Registration.objects.count() == 0
+
+
+def test_apply_to_a_ticket_type_added_after_the_first_application(client, member):
+    tt = TicketTypeFactory(capacity=1)
+    other = _another_member()
+    client.post(apply_url(tt.event), {"ticket_type": tt.pk})  # the ticket types are now kept
+    late = TicketTypeFactory(event=tt.event, name="Added late")
+    other.post(apply_url(tt.event), {"ticket_type": late.pk})
+    assert Registration.objects.filter(ticket_type=late, status=S.ACCEPTED).count() == 1
+
+
 def test_apply_twice_says_already_registered(client, member):
     tt = TicketTypeFactory()
     client.post(apply_url(tt.event), {"ticket_type": tt.pk}, follow=True)
