@@ -5,7 +5,7 @@ popular event opens: requests/s of the page ÷ requests/s of the bare view.
 
 Applications themselves are not sent (bench/apply_burst.py measures those): a second process
 gives the event new page versions `--changes` times a second, exactly what each application
-does (`allocation.lock_ticket_type` → `page_versions.event_changed`), while wrk loads #23 as an
+does (`allocation.lock_ticket_type` → `page_versions.registrations_changed`), while wrk loads #23 as an
 accepted attendee with a browser's cookies. Production settings, the demo, Redis, gunicorn with
 2 sync workers, as bench/pages.py.
 """
@@ -57,7 +57,7 @@ import time
 from events import page_versions
 deadline = time.monotonic() + {seconds}
 while time.monotonic() < deadline:
-    page_versions.event_changed({event_id})
+    page_versions.registrations_changed({event_id})
     time.sleep({pause})
 """
 

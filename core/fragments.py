@@ -29,6 +29,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
@@ -43,12 +44,13 @@ KEEP_SECONDS = 60
 #: The scope of what any page may show of people and communities (names, logos).
 SITE = "site"
 VERSION_PREFIX = "fragment-version:"
-HOLE_RE = re.compile(r"<!--personal:([\w./#-]+)(:fresh)?-->")
+KINDS = ("personal", "fresh", "shared")
+HOLE_RE = re.compile(r"<!--personal:([\w./#-]+):(personal|fresh|shared)-->")
 NONCE = ("nonce",)
 
 
-def hole_marker(name: str, fresh: bool = False) -> str:
-    return f"<!--personal:{name}{':fresh' if fresh else ''}-->"
+def hole_marker(name: str, kind: str = "personal") -> str:
+    return f"<!--personal:{name}:{kind}-->"
 
 
 def user_scope(user_id) -> str:
@@ -113,19 +115,19 @@ def _split(html: str, nonce: str) -> list:
                 pieces.append(NONCE)
             pieces.append(text)
         if index + 1 < len(parts):
-            pieces.append((parts[index + 1], bool(parts[index + 2])))
+            pieces.append((parts[index + 1], parts[index + 2]))
     return pieces
 
 
-def _render_skeleton(request, template_name: str, context: dict, nonce: str) -> list | None:
-    """The page as pieces; None if it may not be shared (it rendered a CSRF token outside a
-    personal block)."""
+def _render(request, template_name: str, context: dict) -> str | None:
+    """`template_name` for everyone; None if it may not be shared: it rendered a CSRF token,
+    which belongs inside a personal block."""
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-    html = get_template(template_name).render({**context, SKELETON: True}, request)
+    html = get_template(template_name).render(context, request)
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        logger.error("%s renders a CSRF token outside {%% personal %%}: not cached", template_name)
+        logger.error("%s renders a CSRF token outside {%% personal %%}: not kept", template_name)
         return None
-    return _split(html, nonce)
+    return html
 
 
 def _render_blocks(request, names, context: dict, nonce: str) -> dict[str, list]:
@@ -151,6 +153,33 @@ def _seconds_to_keep(expires: dt.datetime | None) -> int:
     return max(0, min(KEEP_SECONDS, int((expires - timezone.now()).total_seconds())))
 
 
+def _kept(found, key, latest_key, make, seconds_of):
+    """What `key` holds, else `make()`'s, kept under `key` and as the latest. One request at a
+    time makes it; meanwhile the others get the latest (one render behind). `make` returns
+    None for what must not be kept (then it is made for this request alone)."""
+    if found is not None:
+        return found, True
+    rendering = False
+    if latest_key is not None:
+        rendering = _start_rendering(latest_key)
+        if not rendering and (latest := _get(latest_key)) is not None:
+            return latest, True
+    try:
+        value = make()
+    except BaseException:
+        _forget(latest_key)  # the page is gone (404) or failed: nobody gets the old one
+        raise
+    finally:
+        if rendering:
+            _done_rendering(latest_key)
+    if value is None:
+        return None, False
+    seconds = seconds_of(value)
+    _keep(key, value, seconds)
+    _keep(latest_key, value, seconds)
+    return value, True
+
+
 def render_page(
     request,
     template_name: str,
@@ -158,72 +187,103 @@ def render_page(
     scopes: Iterable[str],
     public: Callable[[], tuple[dict, dict]],
     personal: Callable[[dict], dict],
+    moving_scopes: Iterable[str] = (),
+    moving: Callable[[dict], tuple[dict, dict]] = lambda shared: ({}, {}),
     expires: Callable[[dict], dt.datetime | None] = lambda shared: None,
 ) -> HttpResponse:
     """Render `template_name` for the signed-in person of `request`.
 
-    `public()` returns the page's context and the part of it the personal blocks also need
-    (kept with the skeleton: it must pickle). `personal(shared)` returns the personal blocks'
-    context. Each runs only when what it makes is not kept already. `expires(shared)` is the
-    next moment the page changes by itself, with the clock.
+    `public()` returns the page's context and the part of it the other blocks also need
+    (`shared`, kept with the skeleton: it must pickle). `moving_scopes` name what changes much
+    more often than the rest (an event's registrations): the page's `{% personal name shared %}`
+    blocks, the same for everyone, are kept under them too, so the rest stays kept when they
+    change; `moving(shared)` returns those blocks' context and more shared data.
+    `personal(shared)` returns the personal blocks' context. Each runs only when what it makes
+    is not kept already. `expires(shared)` is the next moment the page changes by itself.
     """
-    scopes = [*scopes, user_scope(request.user.pk)]
+    scopes, moving_scopes = list(scopes), list(moving_scopes)
     lazy_nonce = get_nonce(request)  # made now: the CSP header and the page share it
     nonce = "" if lazy_nonce is None else str(lazy_nonce)
-    language = translation.get_language() or ""
     csrf_secret = request.META.get("CSRF_COOKIE") or ""
     try:
-        page_versions = versions(scopes)
+        found_versions = versions([*scopes, *moving_scopes, user_scope(request.user.pk)])
         # The whole query string: a skeleton must not carry one person's parameters to another.
-        base = (request.get_host(), request.get_full_path(), language, template_name)
-        skeleton_key = "signed-in-page:" + _digest(*base, *page_versions[:-1])
-        latest_key = "signed-in-page-latest:" + _digest(*base)
-        blocks_key = "personal-blocks:" + _digest(
-            *base, *page_versions, str(request.user.pk), csrf_secret
+        base = (
+            request.get_host(),
+            request.get_full_path(),
+            translation.get_language() or "",
+            template_name,
         )
-        found = cache.get_many([skeleton_key, blocks_key])
+        still = found_versions[: len(scopes)]
+        moved = found_versions[: len(scopes) + len(moving_scopes)]
+        keys = {
+            "skeleton": "signed-in-page:" + _digest(*base, *still),
+            "skeleton-latest": "signed-in-page-latest:" + _digest(*base),
+            "shared": "shared-blocks:" + _digest(*base, *moved),
+            "shared-latest": "shared-blocks-latest:" + _digest(*base),
+            "personal": "personal-blocks:"
+            + _digest(*base, *found_versions, str(request.user.pk), csrf_secret),
+        }
+        found = cache.get_many([keys["skeleton"], keys["shared"], keys["personal"]])
     except Exception:  # the cache is away: a fresh page, as without it
         logger.warning("page cache unavailable", exc_info=True)
-        skeleton_key = blocks_key = latest_key = None
-        found = {}
-    entry = found.get(skeleton_key)
-    rendering = False
-    if entry is None and latest_key is not None:
-        rendering = _start_rendering(latest_key)
-        if not rendering:
-            # Another request is rendering this page's new skeleton right now (applications
-            # arriving every few milliseconds change it): the one before, a render behind.
-            entry = _get(latest_key)
-    if entry is None:
-        try:
-            context, shared = public()
-            pieces = _render_skeleton(request, template_name, context, nonce)
-        except BaseException:
-            _forget(latest_key)  # the page is gone (404) or failed: nobody gets the old one
-            raise
-        finally:
-            if rendering:
-                _done_rendering(latest_key)
-        if pieces is None:
-            html = get_template(template_name).render({**context, **personal(shared)}, request)
-            return HttpResponse(html)
-        entry = {"pieces": pieces, "shared": shared}
-        seconds = _seconds_to_keep(expires(shared))
-        _keep(skeleton_key, entry, seconds)
-        _keep(latest_key, entry, seconds)
-    names = {piece for piece in entry["pieces"] if isinstance(piece, tuple) and piece != NONCE}
-    wanted = [name for name, fresh in names if not fresh]
-    kept = found.get(blocks_key)
+        keys, found = (
+            dict.fromkeys(("skeleton", "skeleton-latest", "shared", "shared-latest", "personal")),
+            {},
+        )
+    made = {}
+
+    def make_skeleton():
+        made["context"], made["shared"] = context, shared = public()
+        html = _render(request, template_name, {**context, SKELETON: True})
+        return None if html is None else {"pieces": _split(html, nonce), "shared": shared}
+
+    entry, kept = _kept(
+        found.get(keys["skeleton"]),
+        keys["skeleton"],
+        keys["skeleton-latest"],
+        make_skeleton,
+        lambda entry: _seconds_to_keep(expires(entry["shared"])),
+    )
+    if not kept:  # it must not be shared: this request's page, whole
+        context, shared = made["context"], made["shared"]
+        moved_context, moved_shared = moving(shared)
+        everything = {**context, **moved_context, **personal({**shared, **moved_shared})}
+        return HttpResponse(get_template(template_name).render(everything, request))
+    markers = [piece for piece in entry["pieces"] if isinstance(piece, tuple) and piece != NONCE]
+    names = {kind: [name for name, marked in markers if marked == kind] for kind in KINDS}
+
+    def make_shared():
+        context, shared = moving(entry["shared"])
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        blocks = _render_blocks(request, names["shared"], context, nonce)
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            logger.error("%s: a shared block renders a CSRF token: not kept", template_name)
+            return None
+        return {"blocks": blocks, "shared": shared}
+
+    moved_entry = {"blocks": {}, "shared": {}}
+    if names["shared"] or moving_scopes:
+        moved_entry, kept = _kept(
+            found.get(keys["shared"]),
+            keys["shared"],
+            keys["shared-latest"],
+            make_shared,
+            lambda moved: _seconds_to_keep(expires({**entry["shared"], **moved["shared"]})),
+        )
+        if not kept:
+            raise ImproperlyConfigured(f"{template_name}: shared blocks must hold no CSRF token")
+    shared = {**entry["shared"], **moved_entry["shared"]}
+    blocks = found.get(keys["personal"])
     # Blocks kept for an earlier skeleton of the same versions may lack one (it was kept
     # longer than that skeleton): render them all again.
-    if kept is None or not kept.keys() >= set(wanted):
-        kept = _render_blocks(request, wanted, personal(entry["shared"]), nonce)
+    if blocks is None or not blocks.keys() >= set(names["personal"]):
+        blocks = _render_blocks(request, names["personal"], personal(shared), nonce)
         # Blocks hold forms, so a CSRF token: keep them only under the secret they were made for.
         if csrf_secret:
-            _keep(blocks_key, kept, _seconds_to_keep(expires(entry["shared"])))
-    fresh = _render_blocks(request, [name for name, fresh in names if fresh], {}, nonce)
-    blocks = {**kept, **fresh}
-    return HttpResponse(_join(entry["pieces"], blocks, nonce))
+            _keep(keys["personal"], blocks, _seconds_to_keep(expires(shared)))
+    fresh = _render_blocks(request, names["fresh"], {}, nonce)
+    return HttpResponse(_join(entry["pieces"], {**moved_entry["blocks"], **blocks, **fresh}, nonce))
 
 
 #: At most this long a request that died while rendering keeps others on the skeleton before.

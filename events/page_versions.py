@@ -28,13 +28,9 @@ def registrations(event_id) -> str:
     return f"event:{event_id}:registrations"
 
 
-def event_page(event_id) -> tuple[str, ...]:
-    """The event page: the event, and its figures and participants."""
-    return (SITE, event(event_id), registrations(event_id))
-
-
 def event_content(event_id) -> tuple[str, ...]:
-    """What does not move with registrations: the report page, the blank forms."""
+    """What does not move with registrations: the event page but its participants and
+    figures (`registrations`, kept apart), the report page, the blank forms."""
     return (SITE, event(event_id))
 
 

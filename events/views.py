@@ -152,48 +152,51 @@ def _published_event(event_id):
     return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
 
 
-def _event_page_context(request, event, ticket_types=None, form=None, personal=True) -> dict:
-    """The whole page's context; without the person's part (`personal=False`) for the
-    skeleton kept for everyone, whose personal blocks get `status_context` instead."""
-    if personal:
-        context = status_context(request, event, ticket_types, form=form)
-    else:
-        context = {
-            "event": event,
-            "ticket_types": ticket_types,
-            "totals": queries.total_of(ticket_types, event),
-        }
-    context["participant_groups"] = queries.participant_groups(event, context["totals"])
+def _share_context(request, event) -> dict:
     cover = event.image or event.community.logo
-    context["share_image_url"] = request.build_absolute_uri(cover.url) if cover else ""
-    context["canonical_url"] = request.build_absolute_uri(event.get_absolute_url())
-    return context
+    return {
+        "share_image_url": request.build_absolute_uri(cover.url) if cover else "",
+        "canonical_url": request.build_absolute_uri(event.get_absolute_url()),
+    }
+
+
+def _participants_context(event, ticket_types) -> dict:
+    totals = queries.total_of(ticket_types, event)
+    return {"event": event, "participant_groups": queries.participant_groups(event, totals)}
 
 
 def event_detail(request, event_id, form=None):
     template = "events/event_detail.html"
     if form is not None or not request.user.is_authenticated:
         # Readers get the anonymous page cache; a refused form is this person's alone.
-        context = _event_page_context(request, _published_event(event_id), form=form)
-        return render(request, template, context)
+        event = _published_event(event_id)
+        context = status_context(request, event, form=form)
+        context |= _participants_context(event, context["ticket_types"])
+        return render(request, template, context | _share_context(request, event))
 
+    # Signed in: the page kept for everyone; the participants and figures, kept apart as they
+    # move with every application; the person's own blocks (core/fragments.py).
     def public():
         event = _published_event(event_id)
-        ticket_types = queries.ticket_types_with_counts(event)
-        context = _event_page_context(request, event, ticket_types, personal=False)
-        return context, {"event": event, "ticket_types": ticket_types}
+        return {"event": event, **_share_context(request, event)}, {"event": event}
+
+    def moving(shared):
+        ticket_types = queries.ticket_types_with_counts(shared["event"])
+        return _participants_context(shared["event"], ticket_types), {"ticket_types": ticket_types}
 
     def personal(shared):
         return status_context(request, shared["event"], shared["ticket_types"])
 
     def expires(shared):
-        return page_versions.next_change(shared["event"], shared["ticket_types"])
+        return page_versions.next_change(shared["event"], shared.get("ticket_types", ()))
 
     return fragments.render_page(
         request,
         template,
-        scopes=page_versions.event_page(event_id),
+        scopes=page_versions.event_content(event_id),
+        moving_scopes=[page_versions.registrations(event_id)],
         public=public,
+        moving=moving,
         personal=personal,
         expires=expires,
     )

@@ -17,6 +17,11 @@ TEMPLATES = {
         "{% personal who %}<b>{{ user.pk }}:{{ mood }}</b>{% endpersonal %}"
         "{% personal flash fresh %}<i>{{ user.pk }}</i>{% endpersonal %}"
     ),
+    "moving.html": (
+        "{% load fragments %}<p>public {{ counter }}</p>"
+        "{% personal list shared %}<ul>{{ listed }}</ul>{% endpersonal %}"
+        "{% personal who %}<b>{{ user.pk }}:{{ seen }}</b>{% endpersonal %}"
+    ),
     "leaky.html": (
         "{% load fragments %}<form>{% csrf_token %}</form>"
         "{% personal who %}{{ user.pk }}{% endpersonal %}"
@@ -212,3 +217,51 @@ def test_a_failed_render_drops_the_skeleton_before(monkeypatch):
         )
     monkeypatch.setattr(fragments, "_start_rendering", lambda key: False)
     assert "public 2" in page("page.html", alice, calls)[0]  # rendered, nothing old served
+
+
+def moving_page(user, calls, listed):
+    request = RequestFactory().get("/moving/")
+    request.user, request._csp_nonce = user, LazyNonce()
+    request.META["CSRF_COOKIE"] = "s" * 32
+
+    def public():
+        calls.public += 1
+        return {"counter": calls.public}, {"base": 1}
+
+    def moving(shared):
+        calls.moving = getattr(calls, "moving", 0) + 1
+        return {"listed": listed}, {"seen": listed}
+
+    def personal(shared):
+        calls.personal += 1
+        return {"seen": shared["seen"]}
+
+    return fragments.render_page(
+        request,
+        "moving.html",
+        scopes=["thing:3"],
+        moving_scopes=["thing:3:often"],
+        public=public,
+        moving=moving,
+        personal=personal,
+    ).content.decode()
+
+
+def test_a_moving_scope_renews_its_shared_blocks_and_the_personal_ones_not_the_page():
+    alice, bob, calls = UserFactory(), UserFactory(), Calls()
+    moving_page(alice, calls, "one")
+    moving_page(bob, calls, "one")
+    fragments.changed("thing:3:often")
+    body = moving_page(alice, calls, "two")
+    assert "<ul>two</ul>" in body
+    assert f"<b>{alice.pk}:two</b>" in body  # personal blocks read the moving data
+    assert "<ul>two</ul>" in moving_page(bob, calls, "three")  # kept for everyone: not "three"
+    assert (calls.public, calls.moving, calls.personal) == (1, 2, 4)
+
+
+def test_a_changed_page_scope_renews_everything():
+    alice, calls = UserFactory(), Calls()
+    moving_page(alice, calls, "one")
+    fragments.changed("thing:3")
+    assert "public 2" in moving_page(alice, calls, "one")
+    assert (calls.public, calls.moving) == (2, 2)

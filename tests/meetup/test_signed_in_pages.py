@@ -243,3 +243,17 @@ def test_a_new_or_limited_question_shows_in_the_apply_form_on_the_next_load():
     assert "data-for=" not in box
     question.ticket_types.add(other)
     assert f'data-for="{other.pk}"' in status_box(client.get(page, **EN).text)
+
+
+def test_an_application_renews_the_participants_and_figures_not_the_rest(site):
+    carol = UserFactory(display_name="Carol Newcomer")
+    alice = signed_in(site["alice"])
+    page = site["pages"][2]
+    warm(alice, page)
+    allocation.apply(site["tt"], user=carol)  # the seat is taken: Carol waits
+    with CaptureQueriesContext(connection) as queries:
+        body = alice.get(page, **EN).text
+    assert "Carol Newcomer" in body
+    assert "3 applied for 1 seats" in body  # the figures moved too
+    sql = [q["sql"] for q in queries]
+    assert not [q for q in sql if q.startswith('SELECT "events_event"')], "the page was kept"
