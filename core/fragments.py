@@ -6,7 +6,9 @@ page, with each ``{% personal %}`` block (the user menu, the status box, …; te
 ``fragments``) left as a marker, and kept for everyone. The personal blocks are rendered for
 each person and kept for that person alone: under their user id, the hash of their CSRF secret
 (the blocks hold forms) and their language. Blocks marked ``fresh`` (the flash messages) are
-rendered on every request.
+rendered on every request. Blocks marked ``shared`` are the same for everyone but move much
+faster than the page (an event's participants): they are kept for everyone under the page's
+*moving* scopes as well, so the rest of the page stays kept when only they change.
 
 Both are kept under the *versions* of the scopes they show. A scope is a name such as
 ``event:23`` or ``user:7``; every workflow that changes what a scope shows calls
