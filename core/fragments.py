@@ -17,10 +17,10 @@ change. What moves with the clock (a ticket window opening, an event starting) i
 later than the moment it moves (`render_page`'s ``expires``), and nothing longer than
 KEEP_SECONDS.
 
-One request at a time renders a page's new skeleton. While it does, the others get the
-skeleton before it (with their own blocks, rendered fresh): when applications arrive every few
-milliseconds, each would otherwise render the whole page for itself. So the public part may
-lag by one render, never by a clock.
+One request at a time renders a page's new skeleton (or shared blocks). While it does, the
+others get the one before it, with their own blocks rendered fresh and not kept: when
+applications arrive every few milliseconds, each would otherwise render the page for itself.
+So the public part may lag by one render, never by a clock.
 """
 
 import datetime as dt
@@ -121,12 +121,24 @@ def _split(html: str, nonce: str) -> list:
     return pieces
 
 
+def _renders_csrf_token(request, render):
+    """`render()`'s result, and whether it used the request's CSRF token (which must never be
+    in what is kept for everyone)."""
+    before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    result = render()
+    used = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = before or used
+    return result, used
+
+
 def _render(request, template_name: str, context: dict) -> str | None:
     """`template_name` for everyone; None if it may not be shared: it rendered a CSRF token,
     which belongs inside a personal block."""
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-    html = get_template(template_name).render(context, request)
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    html, used = _renders_csrf_token(
+        request, lambda: get_template(template_name).render(context, request)
+    )
+    if used:
         logger.error("%s renders a CSRF token outside {%% personal %%}: not kept", template_name)
         return None
     return html
@@ -156,16 +168,16 @@ def _seconds_to_keep(expires: dt.datetime | None) -> int:
 
 
 def _kept(found, key, latest_key, make, seconds_of):
-    """What `key` holds, else `make()`'s, kept under `key` and as the latest. One request at a
-    time makes it; meanwhile the others get the latest (one render behind). `make` returns
-    None for what must not be kept (then it is made for this request alone)."""
+    """(value, how): what `key` holds ("kept"), else `make()`'s, kept under `key` and as the
+    latest ("made"). One request at a time makes it; meanwhile the others get the latest, one
+    render behind ("latest"). `make` returns None for what must not be kept ("refused")."""
     if found is not None:
-        return found, True
+        return found, "kept"
     rendering = False
     if latest_key is not None:
         rendering = _start_rendering(latest_key)
         if not rendering and (latest := _get(latest_key)) is not None:
-            return latest, True
+            return latest, "latest"
     try:
         value = make()
     except BaseException:
@@ -175,11 +187,11 @@ def _kept(found, key, latest_key, make, seconds_of):
         if rendering:
             _done_rendering(latest_key)
     if value is None:
-        return None, False
+        return None, "refused"
     seconds = seconds_of(value)
     _keep(key, value, seconds)
     _keep(latest_key, value, seconds)
-    return value, True
+    return value, "made"
 
 
 def render_page(
@@ -240,14 +252,15 @@ def render_page(
         html = _render(request, template_name, {**context, SKELETON: True})
         return None if html is None else {"pieces": _split(html, nonce), "shared": shared}
 
-    entry, kept = _kept(
+    entry, how = _kept(
         found.get(keys["skeleton"]),
         keys["skeleton"],
         keys["skeleton-latest"],
         make_skeleton,
         lambda entry: _seconds_to_keep(expires(entry["shared"])),
     )
-    if not kept:  # it must not be shared: this request's page, whole
+    behind = how == "latest"
+    if how == "refused":  # it must not be shared: this request's page, whole
         context, shared = made["context"], made["shared"]
         moved_context, moved_shared = moving(shared)
         everything = {**context, **moved_context, **personal({**shared, **moved_shared})}
@@ -257,32 +270,33 @@ def render_page(
 
     def make_shared():
         context, shared = moving(entry["shared"])
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-        blocks = _render_blocks(request, names["shared"], context, nonce)
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            logger.error("%s: a shared block renders a CSRF token: not kept", template_name)
-            return None
-        return {"blocks": blocks, "shared": shared}
+        blocks, used = _renders_csrf_token(
+            request, lambda: _render_blocks(request, names["shared"], context, nonce)
+        )
+        return None if used else {"blocks": blocks, "shared": shared}
 
     moved_entry = {"blocks": {}, "shared": {}}
     if names["shared"] or moving_scopes:
-        moved_entry, kept = _kept(
+        moved_entry, how = _kept(
             found.get(keys["shared"]),
             keys["shared"],
             keys["shared-latest"],
             make_shared,
             lambda moved: _seconds_to_keep(expires({**entry["shared"], **moved["shared"]})),
         )
-        if not kept:
+        if how == "refused":
             raise ImproperlyConfigured(f"{template_name}: shared blocks must hold no CSRF token")
+        behind = behind or how == "latest"
     shared = {**entry["shared"], **moved_entry["shared"]}
     blocks = found.get(keys["personal"])
     # Blocks kept for an earlier skeleton of the same versions may lack one (it was kept
     # longer than that skeleton): render them all again.
     if blocks is None or not blocks.keys() >= set(names["personal"]):
         blocks = _render_blocks(request, names["personal"], personal(shared), nonce)
-        # Blocks hold forms, so a CSRF token: keep them only under the secret they were made for.
-        if csrf_secret:
+        # Blocks hold forms, so a CSRF token: keep them only under the secret they were made
+        # for; and not when made from what was one render behind (kept under the new versions,
+        # they would stay behind).
+        if csrf_secret and not behind:
             _keep(keys["personal"], blocks, _seconds_to_keep(expires(shared)))
     fresh = _render_blocks(request, names["fresh"], {}, nonce)
     return HttpResponse(_join(entry["pieces"], {**moved_entry["blocks"], **blocks, **fresh}, nonce))

@@ -265,3 +265,15 @@ def test_a_changed_page_scope_renews_everything():
     fragments.changed("thing:3")
     assert "public 2" in moving_page(alice, calls, "one")
     assert (calls.public, calls.moving) == (2, 2)
+
+
+def test_blocks_made_from_the_one_before_are_not_kept(monkeypatch):
+    """Kept under the new versions, blocks made from what was one render behind would stay
+    behind until they expire."""
+    alice, calls = UserFactory(), Calls()
+    moving_page(alice, calls, "one")
+    fragments.changed("thing:3:often")
+    monkeypatch.setattr(fragments, "_start_rendering", lambda key: False)  # someone is at it
+    assert f"<b>{alice.pk}:one</b>" in moving_page(alice, calls, "two")  # one render behind
+    monkeypatch.undo()
+    assert f"<b>{alice.pk}:two</b>" in moving_page(alice, calls, "two")
