@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.siteurl import site_name, site_url
-from events import outbox
+from events import outbox, page_versions
 from events.models import Registration
 from events.registration import allocation
 from events.registration.allocation import RegistrationError
@@ -82,6 +82,8 @@ def confirm(registration, *, by, now=None) -> Registration:
             raise RegistrationError(_("The deadline to confirm has passed; the seat was released."))
         registration.confirmed_at = now
         registration.save(update_fields=["confirmed_at"])
+        # No seat changes, so no ticket-type lock: say here that the status box did.
+        page_versions.registrations_changed(registration.event_id)
     return registration
 
 
@@ -98,6 +100,9 @@ def request_due(now=None) -> int:
             ticket_type__reconfirm_deadline_at__gt=now,
         ).update(reconfirm_requested_at=now)
         if asked:
+            asked_at = Registration.objects.filter(reconfirm_requested_at=now)
+            for event_id in asked_at.values_list("event_id", flat=True).distinct():
+                page_versions.registrations_changed(event_id)  # their status boxes ask now
             rows = (
                 Registration.objects.filter(reconfirm_requested_at=now, status=Status.ACCEPTED)
                 .exclude(user=None)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events import page_versions
 from events.models import Registration
-from events.registration import allocation
+from events.registration import allocation, reconfirm
 from tests.factories import (
     EventFactory,
     QuestionFactory,
@@ -257,3 +257,24 @@ def test_an_application_renews_the_participants_and_figures_not_the_rest(site):
     assert "3 applied for 1 seats" in body  # the figures moved too
     sql = [q["sql"] for q in queries]
     assert not [q for q in sql if q.startswith('SELECT "events_event"')], "the page was kept"
+
+
+def test_a_reconfirmation_asked_then_given_shows_on_the_next_load():
+    """Neither changes a seat (no ticket-type lock): each says so itself."""
+    now = timezone.now()
+    tt = TicketTypeFactory(
+        capacity=2,
+        reconfirm_opens_at=now - dt.timedelta(hours=1),
+        reconfirm_deadline_at=now + dt.timedelta(days=2),
+    )
+    user = UserFactory()
+    registration = allocation.apply(tt, user=user)
+    client = signed_in(user)
+    page = tt.event.get_absolute_url()
+    warm(client, page)
+    assert "Confirm your seat" not in status_box(client.get(page, **EN).text)
+    reconfirm.request_due()
+    assert "Confirm your seat" in status_box(client.get(page, **EN).text)
+    warm(client, page)
+    reconfirm.confirm(registration, by=user)
+    assert "Confirm your seat" not in status_box(client.get(page, **EN).text)
