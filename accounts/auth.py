@@ -7,6 +7,8 @@ changes: on save and delete (``AccountsConfig.ready``) and where a row is update
 does not outlive it. USER_CACHE_SECONDS bounds any other path.
 """
 
+import logging
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -16,25 +18,41 @@ from core import fragments
 
 USER_CACHE_SECONDS = 300
 
+logger = logging.getLogger(__name__)
+
 
 def _key(user_id) -> str:
     return f"auth-user:{user_id}"
 
 
+def _drop(user_id) -> None:
+    try:
+        cache.delete(_key(user_id))
+    except Exception:  # the cache is away: the copy goes with it, or expires
+        logger.error("user cache unavailable: a changed user may stay cached", exc_info=True)
+
+
 def forget(user_id) -> None:
     """Drop the cached copy now and once more after the current transaction commits."""
-    cache.delete(_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_key(user_id)))
+    _drop(user_id)
+    transaction.on_commit(lambda: _drop(user_id))
 
 
 class CachedUserMixin:
     def get_user(self, user_id):
         key = _key(user_id)
-        user = cache.get(key)
+        try:
+            user = cache.get(key)
+        except Exception:  # the cache is away: the database, as without it
+            logger.warning("user cache unavailable", exc_info=True)
+            return super().get_user(user_id)
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
-                cache.set(key, user, USER_CACHE_SECONDS)
+                try:
+                    cache.set(key, user, USER_CACHE_SECONDS)
+                except Exception:
+                    logger.warning("user cache unavailable", exc_info=True)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

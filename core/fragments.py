@@ -98,7 +98,7 @@ def remember(name: str, scopes: Iterable[str], compute: Callable[[], object]):
         return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, KEEP_SECONDS)
+        _keep(key, value, KEEP_SECONDS)
     return value
 
 

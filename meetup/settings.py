@@ -311,8 +311,8 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_HTTPONLY = True
 # Read from the cache (one Redis GET, not a query per request), written through to the database
-# so that sessions outlive a cache restart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# so that sessions outlive a cache restart; Django's cached_db, surviving a cache that is away.
+SESSION_ENGINE = "accounts.sessions"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers
 if HTTPS:
     SECURE_SSL_REDIRECT = True

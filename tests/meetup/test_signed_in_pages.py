@@ -16,6 +16,7 @@ from events import page_versions
 from events.models import Registration
 from events.registration import allocation, reconfirm
 from tests.factories import (
+    PASSWORD,
     EventFactory,
     QuestionFactory,
     ReportFactory,
@@ -278,3 +279,20 @@ def test_a_reconfirmation_asked_then_given_shows_on_the_next_load():
     warm(client, page)
     reconfirm.confirm(registration, by=user)
     assert "Confirm your seat" not in status_box(client.get(page, **EN).text)
+
+
+def test_signed_in_pages_still_work_while_the_cache_is_away(site, settings):
+    """Sessions, the signed-in user and the kept pages all live in the cache: without it they
+    come from the database, as before, and nothing fails."""
+    alice = signed_in(site["alice"])
+    settings.CACHES = {"default": {"BACKEND": "tests.meetup.cache_away.CacheAway"}}
+    for page in site["pages"]:
+        body = alice.get(page, **EN).text
+        assert menu_name(body) == "Alice Menu", page
+    assert site["seat"].receipt in status_box(alice.get(site["pages"][2], **EN).text)
+    site["alice"].display_name = "Alice Offline"
+    site["alice"].save()  # the cached copy cannot be dropped: logged, not raised
+    assert menu_name(alice.get(site["pages"][0], **EN).text) == "Alice Offline"
+    bob = Client()
+    assert bob.login(email=site["bob"].email, password=PASSWORD)  # a new session, in the database
+    assert menu_name(bob.get(site["pages"][0], **EN).text) == "Bob Menu"
