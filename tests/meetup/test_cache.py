@@ -35,7 +35,7 @@ def test_cache_keeps_languages_apart(cached):
 
 
 @pytest.mark.django_db
-def test_signed_in_pages_are_never_cached(cached, django_user_model):
+def test_signed_in_pages_never_come_from_the_anonymous_cache(cached, django_user_model):
     from tests.factories import UserFactory
 
     cached.force_login(UserFactory(display_name="Taro"))
