@@ -62,7 +62,8 @@ def _apply_form(event, data=None) -> ApplyForm:
 
 def status_context(request, event, ticket_types=None, form=None, applied=None):
     """What the status box needs: your registration (or None), the ticket types, may you apply,
-    and the apply form with the event's questions (bound, with its errors, after a refusal).
+    and the event's questions: the bound apply form after a refusal (with its errors), else the
+    blank questions kept for everyone (`_blank_questions`).
     `applied` is the registration `allocation.apply` just made: no query reads it back, and
     its owner is verified (apply refuses anyone else)."""
     user = request.user
@@ -148,8 +149,12 @@ def apply_outcome(tt) -> str:
     return "seat" if f.accepted < tt.capacity and f.waitlisted == 0 else "waitlist"
 
 
+def _published_events():
+    return Event.objects.published().select_related("community")
+
+
 def _published_event(event_id):
-    return get_object_or_404(Event.objects.published().select_related("community"), pk=event_id)
+    return get_object_or_404(_published_events(), pk=event_id)
 
 
 def _share_context(request, event) -> dict:
@@ -242,7 +247,7 @@ def _apply_data(event_id):
     application)."""
 
     def read():
-        event = Event.objects.published().select_related("community").filter(pk=event_id).first()
+        event = _published_events().filter(pk=event_id).first()
         if event is None:
             return None
         questions = event.questions.prefetch_related("ticket_types").order_by("position", "pk")
