@@ -8,6 +8,7 @@ from events.models import AuditLog, Event, OutboxMail, Registration, TicketType
 from events.registration import allocation
 from events.registration.allocation import RegistrationError
 from tests.factories import (
+    CommunityFactory,
     RegistrationFactory,
     TicketTypeFactory,
     UserFactory,
@@ -206,6 +207,16 @@ def test_cancel_by_organiser_is_logged():
     registration = allocation.apply(tt, user=UserFactory())
     allocation.cancel(registration, by=organiser)
     assert AuditLog.objects.filter(action="registration.cancel").count() == 1
+
+
+def test_cancel_by_organiser_of_another_community_is_refused():
+    staff = UserFactory(is_staff=True)
+    tt = TicketTypeFactory()
+    CommunityFactory().organisers.add(staff)
+    registration = allocation.apply(tt, user=UserFactory())
+    with pytest.raises(RegistrationError, match="your own"):
+        allocation.cancel(registration, by=staff)
+    assert Registration.objects.get().status == S.ACCEPTED
 
 
 def test_cancel_twice_is_refused():
