@@ -158,11 +158,12 @@ def burst(calls, clients):
     return results, time.perf_counter() - started
 
 
-def apply_call(port, event_id, tt_id, session_key, csrf):
+def apply_call(port, event_id, tt_id, session_key, csrf, floor=False):
+    path = f"/bench/apply-floor/{tt_id}/" if floor else f"/events/{event_id}/apply/"
     return lambda: request(
         port,
         "POST",
-        f"/events/{event_id}/apply/",
+        path,
         headers={
             "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
             "X-CSRFToken": csrf,
@@ -178,16 +179,56 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def warm(ports, clients, event_id):
+def warm(ports, clients, event_id, cookies=()):
+    """The servers' first requests, then every user opens the event page signed in, as people
+    do before they press apply (the button is on that page): their sessions are then read as
+    in the opening minute, not for the first time."""
     for port in ports:
         burst([lambda p=port: request(p, "GET", "/bench/bare/")] * 40, clients)
         burst([lambda p=port: request(p, "GET", f"/events/{event_id}/")] * 10, clients)
+    if not cookies:
+        return
+    opened, _ = burst(
+        [
+            partial(
+                request,
+                ports[i % len(ports)],
+                "GET",
+                f"/events/{event_id}/",
+                {"Cookie": f"sessionid={key}; csrftoken={csrf}", "Accept-Language": "en"},
+            )
+            for i, (key, csrf) in enumerate(cookies)
+        ],
+        clients,
+    )
+    failed = [status for status, _, _ in opened if status != 200]
+    if failed:
+        raise SystemExit(f"opening the event page failed: {sorted(set(map(str, failed)))[:5]}")
 
 
-def fire(ports, tt, cookies, clients):
-    """Every user applies once; request i goes to ports[i % len(ports)]. Then the bare view."""
+def signed_in_call(port, session_key, csrf):
+    """The same request as an application's (cookies, CSRF, a form body), to a view that only
+    reads who is asking."""
+    return lambda: request(
+        port,
+        "POST",
+        "/bench/signed-in/",
+        headers={
+            "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept-Language": "en",
+        },
+        body="ticket_type=0",
+    )
+
+
+def fire(ports, tt, cookies, clients, floor=False):
+    """Every user applies once; request i goes to ports[i % len(ports)]. Then the bare view,
+    then the signed-in do-nothing view with each user's cookies. `floor`: to the plain-SQL
+    floor of an application (bench/apply_urls.py) instead of the site's apply view."""
     calls = [
-        apply_call(ports[i % len(ports)], tt.event_id, tt.pk, *cookie)
+        apply_call(ports[i % len(ports)], tt.event_id, tt.pk, *cookie, floor=floor)
         for i, cookie in enumerate(cookies)
     ]
     applied, apply_wall = burst(calls, clients)
@@ -195,10 +236,14 @@ def fire(ports, tt, cookies, clients):
         partial(request, ports[i % len(ports)], "GET", "/bench/bare/") for i in range(len(cookies))
     ]
     bare, bare_wall = burst(bare_calls, clients)
-    return applied, apply_wall, bare, bare_wall
+    signed_calls = [
+        signed_in_call(ports[i % len(ports)], *cookie) for i, cookie in enumerate(cookies)
+    ]
+    signed, signed_wall = burst(signed_calls, clients)
+    return applied, apply_wall, bare, bare_wall, signed, signed_wall
 
 
-def report(label, tt, applied, apply_wall, bare, bare_wall, *, expect) -> bool:
+def report(label, tt, applied, apply_wall, bare, bare_wall, signed, signed_wall, *, expect) -> bool:
     """Print one burst's figures; True when the counts are exactly as expected."""
     from events.models import Registration
 
@@ -220,9 +265,17 @@ def report(label, tt, applied, apply_wall, bare, bare_wall, *, expect) -> bool:
         print(f"    apply        {apply_rps:7.1f} req/s   p50 {statistics.median(latencies) * 1000:7.0f} ms"
               f"   p99 {percentile(latencies, 99) * 1000:7.0f} ms")  # fmt: skip
     print(f"    bare view    {bare_rps:7.1f} req/s   (same servers, same client; errors {len(bare_errors)})")  # fmt: skip
-    print(f"    ratio apply/bare requests/s: {apply_rps / bare_rps:.3f}", flush=True)
+    signed_errors = [s for s, _, _ in signed if s != 200]
+    signed_rps = (len(signed) - len(signed_errors)) / signed_wall
+    print(f"    signed in    {signed_rps:7.1f} req/s   (do-nothing POST with each user's cookies;"
+          f" errors {len(signed_errors)})")  # fmt: skip
+    print(f"    ratio apply/bare requests/s: {apply_rps / bare_rps:.3f}"
+          f"   (signed-in do-nothing/bare: {signed_rps / bare_rps:.3f})", flush=True)  # fmt: skip
     return (
-        counts == expect and not errors and (not ranks or ranks == list(range(1, len(ranks) + 1)))
+        counts == expect
+        and not errors
+        and not signed_errors
+        and (not ranks or ranks == list(range(1, len(ranks) + 1)))
     )
 
 
@@ -244,7 +297,7 @@ def draw_and_report(tt, seats) -> bool:
 
 
 def run(*, bench: str, servers: int, users: int, seats: int, clients: int, workers: int, extra_env=None,
-        after=None) -> bool:  # fmt: skip
+        after=None, floor=False) -> bool:  # fmt: skip
     """Set up, start the servers, fire both bursts, report. `after(ports, cookies)` runs last."""
     database = database_name(bench)
     recreate_database(database)
@@ -268,7 +321,7 @@ def run(*, bench: str, servers: int, users: int, seats: int, clients: int, worke
             stack.enter_context(
                 gunicorn("meetup.wsgi", port, env, workers=workers, probe="/bench/bare/")
             )
-        warm(ports, clients, first_come.event_id)
+        warm(ports, clients, first_come.event_id, cookies)
         where = " and ".join(f"127.0.0.1:{p}" for p in ports)
         print(f"  gunicorn {workers} sync workers on {where}"
               + (", requests alternating" if servers > 1 else ""), flush=True)  # fmt: skip
@@ -287,6 +340,15 @@ def run(*, bench: str, servers: int, users: int, seats: int, clients: int, worke
             expect={"accepted": 0, "waitlisted": 0, "pending": users},
         )
         ok &= draw_and_report(lottery, seats)
+        if floor:
+            floor_tt = make_ticket_type(3, "first_come", seats)
+            results = fire(ports, floor_tt, cookies, clients, floor=True)
+            ok &= report(
+                f"the floor: a first-come application's SQL alone, {seats} seats",
+                floor_tt,
+                *results,
+                expect={"accepted": seats, "waitlisted": users - seats, "pending": 0},
+            )
         if after is not None:
             ok &= after(ports, cookies)
     print("  OK: exactly the right seats, no error" if ok else "  FAILED: see above", flush=True)
@@ -303,6 +365,9 @@ def main():
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the plain-SQL floor (bench/apply_urls.py)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _deadline)
     signal.alarm(DEADLINE_SECONDS)  # the whole run is bounded; `finally` stops the servers
@@ -319,6 +384,7 @@ def main():
         clients=args.clients,
         workers=args.workers,
         extra_env=extra,
+        floor=not args.no_floor,
     )
     print(f"  {machine_state()}")
     return 0 if ok else 1
