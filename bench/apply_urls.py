@@ -38,20 +38,24 @@ FLOOR_OUTBOX = (
     " created_at, attempts, last_error) VALUES (%s, %s, '{}', '', '', '', '{}', now(), 0, '')"
     " ON CONFLICT DO NOTHING"
 )
+FLOOR_TASK = (
+    "INSERT INTO django_tasks_database_dbtaskresult (id, status, args_kwargs, priority,"
+    " task_path, queue_name, backend_name, run_after, enqueued_at, exception_class_path,"
+    " traceback, worker_ids) VALUES (gen_random_uuid(), 'READY', '{}', 0, 'bench.floor',"
+    " 'bench-floor', 'bench-floor', now(), now(), '', '', '[]')"
+)
 
 
 def apply_floor(request, ticket_type_id):
     """What a first-come application must do in the database — the verified-address check;
     the ticket type's row lock, the seat count, the registration and its mail row in one
-    durable transaction; the mail's wake-up (`events.tasks.wake_status_mail`: a task row only
-    when none is queued) — in plain SQL, without the form, the ORM, the rate limit, the page
-    versions or the message. Not a way to apply (it checks no window, and no worker sends the
-    mail rows here): it measures how close the real view could come."""
+    durable transaction; the mail task's row — in plain SQL, without the form, the ORM, the
+    rate limit, the page versions or the message. Not a way to apply (it checks no window,
+    and the mail row is never sent): it measures how close the real view could come."""
     from django.db import connection, transaction
     from django.http import HttpResponseForbidden, HttpResponseRedirect
 
     from events.models import new_receipt_code
-    from events.tasks import wake_status_mail
 
     user = request.user
     if not user.is_authenticated:
@@ -79,7 +83,7 @@ def apply_floor(request, ticket_type_id):
             )
             (registration_id,) = cursor.fetchone()
             cursor.execute(FLOOR_OUTBOX, [f"status:{registration_id}:{status}", user.email])
-    wake_status_mail()
+        cursor.execute(FLOOR_TASK)
     return HttpResponseRedirect(f"/events/{event_id}/")
 
 

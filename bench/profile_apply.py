@@ -109,11 +109,7 @@ class Steps:
             (allocation, "_enqueue_mail", "the mail's outbox row"),
             (page_versions, "registrations_changed", "page-version bumps, before the lock"),
             (BaseDatabaseWrapper, "_commit", "COMMIT"),
-            (
-                BaseDatabaseWrapper,
-                "run_and_clear_commit_hooks",
-                "on commit: the mail's wake-up, bumps",
-            ),
+            (BaseDatabaseWrapper, "run_and_clear_commit_hooks", "on commit: task row, bumps"),
             (ratelimit, "hit", "the rate limit"),
             (views, "_apply_data", "the kept event, questions and ticket types"),
             (views, "_status_response", "the answer (redirect)"),

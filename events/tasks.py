@@ -4,12 +4,10 @@ Every mail is plain text + HTML, in the recipient's language, and goes through t
 (events/outbox.py): recorded once per recipient, sent once, and a retry sends what is missing.
 """
 
-import logging
 from functools import partial
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -23,8 +21,6 @@ from events.audit import log
 from events.models import Event, Membership, OutboxMail, Registration
 
 UNSUBSCRIBE_SALT = "events.unsubscribe"
-
-logger = logging.getLogger(__name__)
 
 
 def unsubscribe_token(membership: Membership) -> str:
@@ -87,52 +83,7 @@ def record_status_mail(registration_id: int, *, status=None, email=None) -> None
         record_current_status(registration_id)
     elif email:
         _record_status(registration_id, status, email)
-    transaction.on_commit(wake_status_mail)
-
-
-#: Set while a `send_waiting_status_mail` task is queued: the applications of a burst then
-#: share one task instead of writing a task row (and a COMMIT) each. Expires in case the
-#: enqueue after it was lost; `jobs.retry_unsent` sends whatever is left anyway.
-STATUS_MAIL_QUEUED = "events:status-mail-queued"
-STATUS_MAIL_QUEUED_SECONDS = 60
-
-
-def wake_status_mail() -> None:
-    """After commit: make sure a task will send the status mails waiting in the outbox."""
-    try:
-        already_queued = not cache.add(STATUS_MAIL_QUEUED, True, STATUS_MAIL_QUEUED_SECONDS)
-    except Exception:  # the cache is away: one task per change, as without the flag
-        logger.warning("status mail flag unavailable", exc_info=True)
-        already_queued = False
-    if not already_queued:
-        send_waiting_status_mail.enqueue()
-
-
-@task
-def send_waiting_status_mail() -> int:
-    """Send every status mail recorded and not yet tried, oldest first; returns how many
-    registrations had mail waiting. The flag is cleared before the outbox is read, so a mail
-    recorded after this read queues a task of its own. Rows that failed are left to the
-    retry (`jobs.retry_unsent`), which counts their attempts."""
-    try:
-        cache.delete(STATUS_MAIL_QUEUED)
-    except Exception:
-        logger.warning("status mail flag unavailable", exc_info=True)
-    messages = (
-        OutboxMail.objects.filter(message__startswith="status:", sent_at__isnull=True, attempts=0)
-        .order_by("pk")
-        .values_list("message", flat=True)
-    )
-    registration_ids = list(dict.fromkeys(int(m.split(":")[1]) for m in messages))
-    failed = 0
-    for registration_id in registration_ids:
-        try:
-            send_status_mail.call(registration_id)
-        except outbox.OutboxIncomplete as exc:
-            failed += exc.failed
-    if failed:
-        raise outbox.OutboxIncomplete(failed)
-    return len(registration_ids)
+    transaction.on_commit(partial(send_status_mail.enqueue, registration_id))
 
 
 def _record_status(registration_id: int, status: str, email: str) -> None:

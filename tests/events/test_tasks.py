@@ -1,13 +1,12 @@
 import pytest
 from django.core import mail
 
-from events.models import Event, Membership, OutboxMail, Registration
+from events.models import Event, Membership, Registration
 from events.tasks import (
     announce_event,
     read_unsubscribe_token,
     send_new_event_mail,
     send_status_mail,
-    send_waiting_status_mail,
     unsubscribe_token,
 )
 from tests.factories import EventFactory, RegistrationFactory, TicketTypeFactory, UserFactory
@@ -125,65 +124,3 @@ def test_unsubscribe_token_tampered_is_none():
     membership = _member(EventFactory())
     token = unsubscribe_token(membership)
     assert read_unsubscribe_token(token[:-2] + "xx") is None
-
-
-# -- Status mails of a burst: one task for many applications -----------------------------------
-
-
-@pytest.fixture
-def queued_tasks(settings):
-    """Tasks are queued, not run: the list of what was enqueued."""
-    from django.tasks import default_task_backend
-
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    return default_task_backend.results
-
-
-def apply_now(tt, capture):
-    from events.registration import allocation
-
-    with capture(execute=True):
-        return allocation.apply(tt, user=UserFactory(), language="en")
-
-
-def test_status_mails_of_a_burst_share_one_task(queued_tasks, django_capture_on_commit_callbacks):
-    tt = TicketTypeFactory(capacity=2)
-    for _ in range(3):
-        apply_now(tt, django_capture_on_commit_callbacks)
-    assert [r.task.name for r in queued_tasks] == ["send_waiting_status_mail"]
-    assert mail.outbox == []
-
-    assert send_waiting_status_mail.call() == 3
-    assert sorted(m.subject.split(":")[0] for m in mail.outbox) == [
-        "You are on the waitlist",
-        "You have a seat",
-        "You have a seat",
-    ]
-    # The task cleared the flag: the next application queues a task of its own.
-    apply_now(tt, django_capture_on_commit_callbacks)
-    assert len(queued_tasks) == 2
-
-
-def test_status_mail_queues_a_task_per_change_when_the_cache_is_away(
-    queued_tasks, settings, django_capture_on_commit_callbacks
-):
-    settings.CACHES = {"default": {"BACKEND": "tests.meetup.cache_away.CacheAway"}}
-    tt = TicketTypeFactory()
-    for _ in range(2):
-        apply_now(tt, django_capture_on_commit_callbacks)
-    assert [r.task.name for r in queued_tasks] == ["send_waiting_status_mail"] * 2
-    assert send_waiting_status_mail.call() == 2
-    assert len(mail.outbox) == 2
-
-
-def test_waiting_status_mail_leaves_failed_rows_to_the_retry(
-    queued_tasks, django_capture_on_commit_callbacks
-):
-    tt = TicketTypeFactory()
-    failed = apply_now(tt, django_capture_on_commit_callbacks)
-    OutboxMail.objects.filter(message__startswith=f"status:{failed.pk}:").update(
-        attempts=1, last_error="SMTPRecipientsRefused"
-    )
-    waiting = apply_now(tt, django_capture_on_commit_callbacks)
-    assert send_waiting_status_mail.call() == 1
-    assert [m.to for m in mail.outbox] == [[waiting.user.email]]
