@@ -50,8 +50,8 @@ def lock_ticket_type(ticket_type) -> TicketType:
     if known:  # said before the lock is taken, so that it does not lengthen the hold
         page_versions.registrations_changed(ticket_type.event_id)
     pk = ticket_type.pk if known else ticket_type
-    # With its event (every decision reads it fresh), not the community: joining a third
-    # table cost more than the rest of the statement, and only an organiser's cancel needs it.
+    # With its event (every decision reads it fresh), not the community: the third table made
+    # the statement 12-35% slower (bench/README.md), and only an organiser's cancel needs it.
     tt = TicketType.objects.select_related("event").select_for_update(of=("self",)).get(pk=pk)
     if not known:
         page_versions.registrations_changed(tt.event_id)
