@@ -158,8 +158,8 @@ def burst(calls, clients):
     return results, time.perf_counter() - started
 
 
-def apply_call(port, event_id, tt_id, session_key, csrf, floor=False):
-    path = f"/bench/apply-floor/{tt_id}/" if floor else f"/events/{event_id}/apply/"
+def signed_in_post(port, path, session_key, csrf, body):
+    """A POST as the browser of a signed-in user sends it: session and CSRF cookies, the token."""
     return lambda: request(
         port,
         "POST",
@@ -170,8 +170,13 @@ def apply_call(port, event_id, tt_id, session_key, csrf, floor=False):
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept-Language": "en",
         },
-        body=f"ticket_type={tt_id}",
+        body=body,
     )
+
+
+def apply_call(port, event_id, tt_id, session_key, csrf, floor=False):
+    path = f"/bench/apply-floor/{tt_id}/" if floor else f"/events/{event_id}/apply/"
+    return signed_in_post(port, path, session_key, csrf, f"ticket_type={tt_id}")
 
 
 def percentile(values, p):
@@ -207,20 +212,8 @@ def warm(ports, clients, event_id, cookies=()):
 
 
 def signed_in_call(port, session_key, csrf):
-    """The same request as an application's (cookies, CSRF, a form body), to a view that only
-    reads who is asking."""
-    return lambda: request(
-        port,
-        "POST",
-        "/bench/signed-in/",
-        headers={
-            "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-            "X-CSRFToken": csrf,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept-Language": "en",
-        },
-        body="ticket_type=0",
-    )
+    """The same request as an application's, to a view that only reads who is asking."""
+    return signed_in_post(port, "/bench/signed-in/", session_key, csrf, "ticket_type=0")
 
 
 def fire(ports, tt, cookies, clients, floor=False):

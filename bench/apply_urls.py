@@ -22,11 +22,6 @@ urlpatterns = [path("bench/bare/", bare), path("bench/signed-in/", signed_in), *
 
 # -- The floor: an application's database work, and nothing else ---------------------------
 
-FLOOR_SEAT_COUNT = (
-    "SELECT COUNT(CASE WHEN status = 'accepted' THEN 1 END),"
-    " COUNT(CASE WHEN status = 'waitlisted' THEN 1 END), MAX(waitlist_rank)"
-    " FROM events_registration WHERE ticket_type_id = %s"
-)
 FLOOR_INSERT = (
     "INSERT INTO events_registration (receipt, status, waitlist_rank, lottery_weight,"
     " show_in_list, applied_at, decided_at, mailed_status, event_id, user_id, ticket_type_id,"
@@ -56,6 +51,7 @@ def apply_floor(request, ticket_type_id):
     from django.http import HttpResponseForbidden, HttpResponseRedirect
 
     from events.models import new_receipt_code
+    from events.registration.allocation import _seat_counts_sql  # the view's own count
 
     user = request.user
     if not user.is_authenticated:
@@ -73,7 +69,7 @@ def apply_floor(request, ticket_type_id):
                 [ticket_type_id],
             )
             event_id, capacity = cursor.fetchone()
-            cursor.execute(FLOOR_SEAT_COUNT, [ticket_type_id])
+            cursor.execute(_seat_counts_sql(), ["accepted", "waitlisted", ticket_type_id])
             accepted, waitlisted, last_rank = cursor.fetchone()
             seated = accepted < capacity and not waitlisted
             status, rank = ("accepted", None) if seated else ("waitlisted", (last_rank or 0) + 1)
